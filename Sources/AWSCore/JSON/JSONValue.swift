@@ -1,0 +1,108 @@
+import Foundation
+
+/// A JSON document, and the value tree every AWS operation takes and returns.
+///
+/// Operations read their input and build their output as `JSONValue`; the protocol codecs
+/// (awsJson, awsQuery, restJson) turn it into the bytes each wire format wants. Numbers keep
+/// their source text, so DynamoDB's 38-digit numbers and Int64 ids survive a round trip.
+/// `.timestamp` is the one non-JSON case: each protocol renders it its own way (epoch seconds
+/// in JSON, ISO 8601 in query XML), as the AWS protocols require.
+public enum JSONValue: Sendable, Hashable {
+    case null
+    case bool(Bool)
+    /// A number as its literal text (`"12"`, `"-1.5e3"`).
+    case number(String)
+    case string(String)
+    case array([JSONValue])
+    case object(JSONObject)
+    case timestamp(Date)
+
+    public static func int<I: BinaryInteger>(_ value: I) -> JSONValue { .number(String(value)) }
+    public static func double(_ value: Double) -> JSONValue {
+        if value.rounded() == value, abs(value) < 1e15 { return .number(String(Int64(value))) }
+        return .number(String(value))
+    }
+}
+
+extension JSONValue {
+    public subscript(key: String) -> JSONValue? {
+        if case .object(let object) = self { return object[key] }
+        return nil
+    }
+
+    public var stringValue: String? { if case .string(let s) = self { return s } else { return nil } }
+    public var boolValue: Bool? { if case .bool(let b) = self { return b } else { return nil } }
+    public var arrayValue: [JSONValue]? { if case .array(let a) = self { return a } else { return nil } }
+    public var objectValue: JSONObject? { if case .object(let o) = self { return o } else { return nil } }
+    public var numberText: String? { if case .number(let n) = self { return n } else { return nil } }
+    public var intValue: Int? { numberText.flatMap { Int($0) ?? Double($0).flatMap { $0.rounded() == $0 ? Int(exactly: $0) : nil } } }
+    public var doubleValue: Double? { numberText.flatMap(Double.init) }
+    public var isNull: Bool { if case .null = self { return true } else { return false } }
+
+    /// The AWS/Smithy name of this value's kind, for type-mismatch messages.
+    public var kindName: String {
+        switch self {
+        case .null: "null"
+        case .bool: "boolean"
+        case .number: "number"
+        case .string: "string"
+        case .array: "list"
+        case .object: "structure"
+        case .timestamp: "timestamp"
+        }
+    }
+}
+
+extension JSONValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral,
+    ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral
+{
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    public init(integerLiteral value: Int) { self = .number(String(value)) }
+    public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    public init(dictionaryLiteral elements: (String, JSONValue)...) { self = .object(JSONObject(elements)) }
+    public init(nilLiteral: ()) { self = .null }
+}
+
+/// A JSON object that keeps its members in insertion order (replies read as AWS writes them).
+public struct JSONObject: Sendable, Hashable, Sequence {
+    public private(set) var keys: [String] = []
+    private var storage: [String: JSONValue] = [:]
+
+    public init() {}
+    public init(_ pairs: some Sequence<(String, JSONValue)>) {
+        for (k, v) in pairs { self[k] = v }
+    }
+
+    public var count: Int { keys.count }
+    public var isEmpty: Bool { keys.isEmpty }
+
+    public subscript(key: String) -> JSONValue? {
+        get { storage[key] }
+        set {
+            if let newValue {
+                if storage.updateValue(newValue, forKey: key) == nil { keys.append(key) }
+            } else if storage.removeValue(forKey: key) != nil {
+                keys.removeAll { $0 == key }
+            }
+        }
+    }
+
+    /// Sets `key` only when `value` is non-nil: builds replies whose optional members are left out.
+    public mutating func set(_ key: String, _ value: JSONValue?) {
+        if let value { self[key] = value }
+    }
+
+    public func makeIterator() -> some IteratorProtocol<(key: String, value: JSONValue)> {
+        var index = 0
+        let keys = keys, storage = storage
+        return AnyIterator {
+            guard index < keys.count else { return nil }
+            defer { index += 1 }
+            return (keys[index], storage[keys[index]]!)
+        }
+    }
+
+    public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool { lhs.storage == rhs.storage }
+    public func hash(into hasher: inout Hasher) { hasher.combine(storage) }
+}

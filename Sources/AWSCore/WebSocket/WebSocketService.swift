@@ -1,0 +1,25 @@
+/// A message on a WebSocket, as services see it (no NIO types).
+public enum WebSocketMessage: Sendable, Equatable {
+    case text(String)
+    case binary([UInt8])
+}
+
+/// Sends to one WebSocket peer.
+public protocol WebSocketSender: Sendable {
+    func send(_ message: WebSocketMessage) async throws
+    /// Closes with a close code (1000 normal, 4xxx application) and reason.
+    func close(code: UInt16, reason: String?) async throws
+}
+
+/// One accepted WebSocket connection, driven by the server until `inbound` ends.
+public protocol WebSocketSession: Sendable {
+    func run(inbound: AsyncStream<WebSocketMessage>, sender: any WebSocketSender) async
+}
+
+/// Decides whether a service takes a WebSocket upgrade.
+public protocol WebSocketEndpoint: Sendable {
+    /// A session for this upgrade request, with the sub-protocol to answer, or nil when the
+    /// request is not for this endpoint (or should not be upgraded; it then reaches the HTTP
+    /// responder, which explains why).
+    func accept(_ request: AWSRequest) -> (subprotocol: String?, session: any WebSocketSession)?
+}

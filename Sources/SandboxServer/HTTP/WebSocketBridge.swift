@@ -1,0 +1,76 @@
+import AWSCore
+import HTTPTypes
+import HummingbirdWebSocket
+import Logging
+import NIOCore
+import NIOWebSocket
+
+/// Connects Hummingbird's WebSocket upgrade to the services' ``WebSocketEndpoint``s.
+struct WebSocketBridge: Sendable {
+    let endpoints: [any WebSocketEndpoint]
+    let connections: SecureConnectionRegistry
+    /// Largest message accepted from a client.
+    let maxMessageBytes: Int
+
+    func shouldUpgrade(_ head: HTTPRequest, channel: any Channel)
+        -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>>
+    {
+        let request = AWSRequest(method: head.method.rawValue, target: head.path ?? "/", headers: SandboxResponder.headers(head),
+                                 remoteAddress: channel.remoteAddress?.ipAddress, isSecure: connections.contains(channel))
+        for endpoint in endpoints {
+            guard let (subprotocol, session) = endpoint.accept(request) else { continue }
+            var headers = HTTPFields()
+            if let subprotocol { headers[.secWebSocketProtocol] = subprotocol }
+            let maxMessageBytes = maxMessageBytes
+            return .upgrade(headers) { inbound, outbound, _ in
+                let (stream, continuation) = AsyncStream<AWSCore.WebSocketMessage>.makeStream()
+                let sender = Sender(outbound: outbound)
+                async let sessionDone: Void = session.run(inbound: stream, sender: sender)
+                do {
+                    for try await message in inbound.messages(maxSize: maxMessageBytes) {
+                        switch message {
+                        case .text(let text): continuation.yield(.text(text))
+                        case .binary(let buffer): continuation.yield(.binary(Array(buffer.readableBytesView)))
+                        }
+                    }
+                } catch {
+                    // A frame over the limit or a protocol error: the session ends like a close.
+                }
+                continuation.finish()
+                await sessionDone
+            }
+        }
+        return .dontUpgrade
+    }
+
+    struct Sender: WebSocketSender {
+        let outbound: WebSocketOutboundWriter
+
+        func send(_ message: AWSCore.WebSocketMessage) async throws {
+            switch message {
+            case .text(let text): try await outbound.write(.text(text))
+            case .binary(let bytes): try await outbound.write(.binary(ByteBuffer(bytes: bytes)))
+            }
+        }
+
+        func close(code: UInt16, reason: String?) async throws {
+            try await outbound.close(.init(codeNumber: Int(code)), reason: reason)
+        }
+    }
+}
+
+/// `/_sandbox/echo`: echoes each message back; lets users (and tests) check ws:// and wss://.
+struct EchoWebSocketEndpoint: WebSocketEndpoint {
+    func accept(_ request: AWSRequest) -> (subprotocol: String?, session: any WebSocketSession)? {
+        guard request.rawPath == "/_sandbox/echo" else { return nil }
+        return (nil, Session())
+    }
+
+    struct Session: WebSocketSession {
+        func run(inbound: AsyncStream<AWSCore.WebSocketMessage>, sender: any WebSocketSender) async {
+            for await message in inbound {
+                do { try await sender.send(message) } catch { return }
+            }
+        }
+    }
+}

@@ -1,0 +1,24 @@
+public import AWSCore
+public import Logging
+
+/// Everything `mesh-sandbox serve` can be told.
+public struct SandboxConfiguration: Sendable {
+    public var host: String = "127.0.0.1"
+    /// 0 picks a free port (tests); the bound port is reported once ready.
+    public var port: Int = 4566
+    /// Holds `sandbox.db` and the CA. Also used with `inMemory`, for the CA only.
+    public var dataDirectory: String = ".mesh-sandbox"
+    /// Keep all state in memory: nothing survives the process.
+    public var inMemory: Bool = false
+    /// Extra DNS names or IPs the server certificate covers (custom domains).
+    public var tlsNames: [String] = []
+    public var auth = AuthConfiguration()
+    /// Largest request body accepted, in bytes (DynamoDB's largest request is 16 MB).
+    public var maxBodyBytes: Int = 16 * 1024 * 1024
+    /// Largest header block accepted, in bytes.
+    public var maxHeaderBytes: Int = 64 * 1024
+    public var jsonMaxDepth: Int = 128
+    public var logLevel: Logger.Level = .info
+
+    public init() {}
+}

@@ -1,0 +1,107 @@
+public import AWSCore
+import Foundation
+import HummingbirdCore
+import HummingbirdWebSocket
+public import Logging
+import NIOCore
+import NIOPosix
+import NIOSSL
+import SandboxStorage
+import STSService
+import ServiceLifecycle
+import UnixSignals
+import Crypto
+
+/// The running sandbox: every emulated service behind one port that speaks HTTP and HTTPS.
+public struct SandboxServer: Sendable {
+    /// What a started sandbox tells its user.
+    public struct ReadyInfo: Sendable {
+        public let host: String
+        public let port: Int
+        public let caCertificatePath: String
+        public let dataDirectory: String
+        public let persistent: Bool
+
+        public var httpEndpoint: String { "http://\(Self.urlHost(host)):\(port)" }
+        public var httpsEndpoint: String { "https://\(Self.urlHost(host)):\(port)" }
+
+        static func urlHost(_ host: String) -> String {
+            if host == "0.0.0.0" || host == "::" { return "127.0.0.1" }
+            return host.contains(":") ? "[\(host)]" : host
+        }
+    }
+
+    public let configuration: SandboxConfiguration
+    let logger: Logger
+
+    public init(configuration: SandboxConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// The services this build emulates.
+    static func makeServices() -> [any AWSService] {
+        [STSService()]
+    }
+
+    /// Opens the data directory, builds the services and serves until SIGINT/SIGTERM.
+    /// `onReady` runs once the port is bound.
+    public func run(onReady: @escaping @Sendable (ReadyInfo) async -> Void = { _ in }) async throws {
+        let dataDirectory = (configuration.dataDirectory as NSString).standardizingPath
+        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+        let database = try SQLiteDatabase(path: configuration.inMemory ? nil : (dataDirectory as NSString).appendingPathComponent("sandbox.db"))
+        let services = Self.makeServices()
+        let state = try SandboxState(database: database, dataDirectory: dataDirectory)
+
+        let ca = try LocalCertificateAuthority.loadOrCreate(in: dataDirectory)
+        let names = Array(Set(["localhost", "127.0.0.1", "::1"] + configuration.tlsNames + [configuration.host]))
+            .filter { $0 != "0.0.0.0" && $0 != "::" }.sorted()
+        let server = try ca.issueServerCertificate(for: names)
+        var tls = TLSConfiguration.makeServerConfiguration(
+            certificateChain: [.certificate(try NIOSSLCertificate(bytes: try server.certificate.derBytes(), format: .der)),
+                               .certificate(try NIOSSLCertificate(bytes: try ca.certificate.derBytes(), format: .der))],
+            privateKey: .privateKey(try NIOSSLPrivateKey(bytes: Array(server.key.pemRepresentation.utf8), format: .pem)))
+        tls.applicationProtocols = ["http/1.1"]
+        let sslContext = try NIOSSLContext(configuration: tls)
+
+        let connections = SecureConnectionRegistry()
+        let router = AWSProtocolRouter(services: services, auth: configuration.auth,
+                                       limits: .init(json: .init(maxDepth: configuration.jsonMaxDepth)))
+        let responder = SandboxResponder(
+            router: router,
+            operational: OperationalEndpoints(state: state, certificateAuthority: ca, serviceNames: services.map(\.signingName)),
+            connections: connections, maxBodyBytes: configuration.maxBodyBytes, logger: logger)
+        let webSockets = WebSocketBridge(endpoints: [EchoWebSocketEndpoint()], connections: connections,
+                                         maxMessageBytes: 1 << 20)
+
+        var http1 = HTTP1Channel.Configuration()
+        http1.httpDecoder = .init(maxHeaderFieldSize: configuration.maxHeaderBytes, maxHeaderListSize: configuration.maxHeaderBytes)
+        let childChannel = SniffTLSChannel(
+            base: HTTP1WebSocketUpgradeChannel(
+                responder: { request, writer, channel in try await responder.respond(to: request, writer: writer, channel: channel) },
+                configuration: .init(http1: http1, ws: .init(maxFrameSize: 1 << 20, autoPing: .disabled)),
+                shouldUpgrade: { head, channel, _ in webSockets.shouldUpgrade(head, channel: channel) }),
+            sslContext: sslContext, connections: connections)
+
+        let info = { @Sendable (port: Int) in
+            ReadyInfo(host: configuration.host, port: port, caCertificatePath: ca.certificatePath,
+                      dataDirectory: dataDirectory, persistent: !configuration.inMemory)
+        }
+        let serverService = childChannel.server(
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+            onServerRunning: { channel in await onReady(info(channel.localAddress?.port ?? configuration.port)) },
+            eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
+            logger: logger)
+        let group = ServiceGroup(configuration: .init(
+            services: [serverService], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}
+
+
+extension SandboxServer {
+    /// The CA certificate path for `dataDirectory`, creating the CA on first use.
+    public static func certificateAuthorityPath(dataDirectory: String) throws -> String {
+        try LocalCertificateAuthority.loadOrCreate(in: (dataDirectory as NSString).standardizingPath).certificatePath
+    }
+}

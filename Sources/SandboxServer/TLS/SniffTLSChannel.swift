@@ -1,0 +1,88 @@
+import HummingbirdCore
+import Logging
+import NIOCore
+import NIOSSL
+
+/// Serves TLS and plain HTTP on one port: looks at the first byte of each connection and adds
+/// a TLS handler in front of the HTTP pipeline when it is a TLS handshake record (0x16).
+///
+/// NIO registers an accepted channel only once `setup` completes, so `setup` must not wait for
+/// data: it installs the sniffer and returns at once; the base pipeline is built when the first
+/// bytes arrive, and `handle` waits for it.
+struct SniffTLSChannel<Base: ServerChildChannel>: ServerChildChannel {
+    struct Value: ServerChildChannelValue {
+        let channel: any Channel
+        let inner: EventLoopFuture<Base.Value>
+    }
+
+    let base: Base
+    let sslContext: NIOSSLContext
+    let connections: SecureConnectionRegistry
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        let promise = channel.eventLoop.makePromise(of: Base.Value.self)
+        return channel.eventLoop.makeCompletedFuture {
+            let sniffer = TLSSniffHandler { channel, isTLS in
+                if isTLS {
+                    connections.insert(channel)
+                    try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext))
+                }
+                let future = base.setup(channel: channel, logger: logger)
+                future.cascade(to: promise)
+            }
+            try channel.pipeline.syncOperations.addHandler(sniffer)
+            return Value(channel: channel, inner: promise.futureResult)
+        }
+    }
+
+    func handle(value: Value, logger: Logger) async {
+        guard let inner = try? await value.inner.get() else {
+            try? await value.channel.close()
+            return
+        }
+        await base.handle(value: inner, logger: logger)
+    }
+}
+
+/// Buffers the first read, configures the pipeline behind itself, then removes itself and
+/// replays what it read.
+final class TLSSniffHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+
+    private let configure: (any Channel, Bool) throws -> Void
+    private var buffered: ByteBuffer?
+
+    init(configure: @escaping (any Channel, Bool) throws -> Void) {
+        self.configure = configure
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let bytes = unwrapInboundIn(data)
+        guard buffered == nil else {
+            buffered!.writeImmutableBuffer(bytes)
+            return
+        }
+        buffered = bytes
+        guard let first = bytes.getInteger(at: bytes.readerIndex, as: UInt8.self) else { return }
+        do {
+            try configure(context.channel, first == 0x16)
+            context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+        } catch {
+            context.fireErrorCaught(error)
+            context.close(promise: nil)
+        }
+    }
+
+    func removeHandler(context: ChannelHandlerContext, removalToken: ChannelHandlerContext.RemovalToken) {
+        if let buffered {
+            self.buffered = nil
+            context.fireChannelRead(wrapInboundOut(buffered))
+            context.fireChannelReadComplete()
+        }
+        context.leavePipeline(removalToken: removalToken)
+    }
+}
+
+@available(*, unavailable)
+extension TLSSniffHandler: Sendable {}

@@ -75,6 +75,6 @@ let package = Package(
 
         .testTarget(name: "AWSCoreTests", dependencies: ["AWSCore", "STSService"], swiftSettings: swiftSettings),
         .testTarget(name: "SandboxStorageTests", dependencies: ["SandboxStorage"], swiftSettings: swiftSettings),
-        .testTarget(name: "SandboxServerTests", dependencies: ["SandboxServer"], swiftSettings: swiftSettings),
+        .testTarget(name: "SandboxServerTests", dependencies: ["SandboxServer", .product(name: "X509", package: "swift-certificates"), .product(name: "SwiftASN1", package: "swift-asn1")], swiftSettings: swiftSettings),
     ]
 )

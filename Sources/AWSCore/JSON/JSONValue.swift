@@ -65,7 +65,7 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, Ex
 }
 
 /// A JSON object that keeps its members in insertion order (replies read as AWS writes them).
-public struct JSONObject: Sendable, Hashable, Sequence {
+public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryLiteral {
     public private(set) var keys: [String] = []
     private var storage: [String: JSONValue] = [:]
 
@@ -73,6 +73,8 @@ public struct JSONObject: Sendable, Hashable, Sequence {
     public init(_ pairs: some Sequence<(String, JSONValue)>) {
         for (k, v) in pairs { self[k] = v }
     }
+
+    public init(dictionaryLiteral elements: (String, JSONValue)...) { self.init(elements) }
 
     public var count: Int { keys.count }
     public var isEmpty: Bool { keys.isEmpty }

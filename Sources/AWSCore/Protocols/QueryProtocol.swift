@@ -77,7 +77,7 @@ public enum QueryProtocol {
             if let existing = children[head] {
                 child = existing
             } else {
-                child = Node(rest.isEmpty ? .leaf(value) : .object([:]))
+                child = Node(.object([:]))
                 children[head] = child
                 order.append(head)
                 kind = .object(children)
@@ -98,11 +98,16 @@ public enum QueryProtocol {
         }
 
         private func assign(_ value: String, rest: ArraySlice<String>, fullName: String) throws {
-            if rest.isEmpty {
+            switch (kind, rest.isEmpty) {
+            case (.leaf, true):
                 kind = .leaf(value)
-            } else {
-                if case .leaf = kind { kind = .object([:]) }
+            case (.object(let children), true) where children.isEmpty:
+                kind = .leaf(value)
+            case (.object, false), (.list, false):
                 try insert(value, at: rest, fullName: fullName)
+            case (.leaf, false), (.object, true), (.list, true):
+                // `A=x` together with `A.B=y`: one name cannot be both a value and a structure.
+                throw CommonError.malformedQueryString("Conflicting parameter: \(fullName)")
             }
         }
 

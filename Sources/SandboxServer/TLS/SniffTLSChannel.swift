@@ -1,6 +1,7 @@
 import HummingbirdCore
 import Logging
 import NIOCore
+import NIOHTTP1
 import NIOSSL
 
 /// Serves TLS and plain HTTP on one port: looks at the first byte of each connection and adds
@@ -28,6 +29,13 @@ struct SniffTLSChannel<Base: ServerChildChannel>: ServerChildChannel {
                     try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext))
                 }
                 let future = base.setup(channel: channel, logger: logger)
+                future.whenSuccess { _ in
+                    // The base pipeline is built synchronously; put the parse-error responder behind its decoder.
+                    let operations = channel.pipeline.syncOperations
+                    if let decoder = try? operations.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self) {
+                        try? operations.addHandler(HTTPParseErrorHandler(), position: .after(decoder))
+                    }
+                }
                 future.cascade(to: promise)
             }
             try channel.pipeline.syncOperations.addHandler(sniffer)

@@ -7,7 +7,6 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 import SandboxStorage
-import STSService
 import ServiceLifecycle
 import UnixSignals
 import Crypto
@@ -39,19 +38,20 @@ public struct SandboxServer: Sendable {
         self.logger = logger
     }
 
-    /// The services this build emulates.
-    static func makeServices() -> [any AWSService] {
-        [STSService()]
-    }
-
     /// Opens the data directory, builds the services and serves until SIGINT/SIGTERM.
     /// `onReady` runs once the port is bound.
     public func run(onReady: @escaping @Sendable (ReadyInfo) async -> Void = { _ in }) async throws {
         let dataDirectory = (configuration.dataDirectory as NSString).standardizingPath
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
         let database = try SQLiteDatabase(path: configuration.inMemory ? nil : (dataDirectory as NSString).appendingPathComponent("sandbox.db"))
-        let services = Self.makeServices()
-        let state = try SandboxState(database: database, dataDirectory: dataDirectory)
+        let endpoint = SandboxEndpoint(port: configuration.port)
+        let components = try SandboxComponents.make(database: database, clock: SystemClock(), endpoint: endpoint,
+                                                    configuration: configuration)
+        let services = components.awsServices
+        let resetHandlers = components.resetHandlers
+        let state = try SandboxState(database: database, dataDirectory: dataDirectory, migrations: components.migrations) {
+            for handler in resetHandlers { await handler() }
+        }
 
         let ca = try LocalCertificateAuthority.loadOrCreate(in: dataDirectory)
         let names = Array(Set(["localhost", "127.0.0.1", "::1"] + configuration.tlsNames + [configuration.host]))
@@ -70,8 +70,9 @@ public struct SandboxServer: Sendable {
         let responder = SandboxResponder(
             router: router,
             operational: OperationalEndpoints(state: state, certificateAuthority: ca, serviceNames: services.map(\.signingName)),
+            endpoints: components.httpEndpoints,
             connections: connections, maxBodyBytes: configuration.maxBodyBytes, logger: logger)
-        let webSockets = WebSocketBridge(endpoints: [EchoWebSocketEndpoint()], connections: connections,
+        let webSockets = WebSocketBridge(endpoints: components.webSocketEndpoints, connections: connections,
                                          maxMessageBytes: 1 << 20)
 
         var http1 = HTTP1Channel.Configuration()
@@ -89,11 +90,16 @@ public struct SandboxServer: Sendable {
         }
         let serverService = childChannel.server(
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
-            onServerRunning: { channel in await onReady(info(channel.localAddress?.port ?? configuration.port)) },
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? configuration.port
+                endpoint.bind(port: port)
+                await onReady(info(port))
+            },
             eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
             logger: logger)
         let group = ServiceGroup(configuration: .init(
-            services: [serverService], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            services: [serverService] + components.backgroundTasks.map { BackgroundTaskService(task: $0) },
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
 }

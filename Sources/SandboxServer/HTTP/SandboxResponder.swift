@@ -10,6 +10,8 @@ import NIOCore
 struct SandboxResponder: Sendable {
     let router: AWSProtocolRouter
     let operational: OperationalEndpoints
+    /// Services' own HTTP surfaces (AppSync GraphQL), asked before AWS API routing.
+    let endpoints: [any HTTPEndpoint]
     let connections: SecureConnectionRegistry
     let maxBodyBytes: Int
     let logger: Logger
@@ -28,6 +30,9 @@ struct SandboxResponder: Sendable {
                 response = reply
                 service = "sandbox"
                 response.headers.add("x-amzn-RequestId", requestID)
+            } else if let reply = await firstEndpointReply(awsRequest) {
+                response = reply
+                if response.headers["x-amzn-RequestId"] == nil { response.headers.add("x-amzn-RequestId", requestID) }
             } else {
                 let outcome = await router.route(awsRequest)
                 (response, service, operation, requestID, errorCode) =
@@ -62,6 +67,13 @@ struct SandboxResponder: Sendable {
     }
 
     struct BodyTooLarge: Error { let limit: Int }
+
+    private func firstEndpointReply(_ request: AWSRequest) async -> AWSResponse? {
+        for endpoint in endpoints {
+            if let reply = await endpoint.respond(to: request) { return reply }
+        }
+        return nil
+    }
 
     private func makeAWSRequest(_ request: Request, channel: any Channel) async throws -> AWSRequest {
         if let declared = request.headers[.contentLength].flatMap(Int.init), declared > maxBodyBytes {

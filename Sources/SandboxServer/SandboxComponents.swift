@@ -1,0 +1,37 @@
+import AWSCore
+import Foundation
+import SandboxStorage
+import STSService
+import ServiceLifecycle
+
+/// Everything the emulated services contribute to the server: AWS APIs, raw HTTP and
+/// WebSocket endpoints, background work, and the tables they store into.
+struct SandboxComponents: Sendable {
+    var awsServices: [any AWSService] = []
+    var httpEndpoints: [any HTTPEndpoint] = []
+    var webSocketEndpoints: [any WebSocketEndpoint] = []
+    var backgroundTasks: [any BackgroundTask] = []
+    var migrations: [Migration] = []
+    /// Run after `POST /_sandbox/reset` deleted all rows, so services drop cached state.
+    var resetHandlers: [@Sendable () async -> Void] = []
+
+    /// Builds every service of this sandbox over one database.
+    static func make(database: SQLiteDatabase, clock: any SandboxClock, endpoint: SandboxEndpoint,
+                     configuration: SandboxConfiguration) throws -> SandboxComponents {
+        var components = SandboxComponents()
+        components.awsServices.append(STSService())
+        components.webSocketEndpoints.append(EchoWebSocketEndpoint())
+        return components
+    }
+}
+
+/// Runs a service's ``BackgroundTask`` under ServiceLifecycle, so it stops on shutdown.
+struct BackgroundTaskService: Service {
+    let task: any BackgroundTask
+
+    func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            try await task.run()
+        }
+    }
+}

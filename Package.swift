@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         // System SQLite (Debian: libsqlite3-dev).
@@ -42,12 +43,18 @@ let package = Package(
         .target(name: "SandboxStorage", dependencies: ["CSQLite"], swiftSettings: swiftSettings),
 
         .target(name: "STSService", dependencies: ["AWSCore"], swiftSettings: swiftSettings),
+        .target(name: "SSMService", dependencies: ["AWSCore", "SandboxStorage"], swiftSettings: swiftSettings),
+        .target(
+            name: "CloudFormationService",
+            dependencies: ["AWSCore", "SandboxStorage", .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
 
         // The server: one port, TLS sniffing, local CA, routing, WebSocket, operational endpoints.
         .target(
             name: "SandboxServer",
             dependencies: [
-                "AWSCore", "SandboxStorage", "STSService",
+                "AWSCore", "SandboxStorage", "STSService", "SSMService", "CloudFormationService",
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -75,6 +82,7 @@ let package = Package(
         ),
 
         .testTarget(name: "AWSCoreTests", dependencies: ["AWSCore", "STSService"], swiftSettings: swiftSettings),
+        .testTarget(name: "CloudFormationServiceTests", dependencies: ["CloudFormationService"], swiftSettings: swiftSettings),
         .testTarget(name: "SandboxStorageTests", dependencies: ["SandboxStorage"], swiftSettings: swiftSettings),
         .testTarget(name: "SandboxServerTests", dependencies: ["SandboxServer", .product(name: "X509", package: "swift-certificates"), .product(name: "SwiftASN1", package: "swift-asn1")], swiftSettings: swiftSettings),
     ]

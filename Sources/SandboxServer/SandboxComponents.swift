@@ -1,6 +1,8 @@
 import AWSCore
 import Foundation
 import SandboxStorage
+import CloudFormationService
+import SSMService
 import STSService
 import ServiceLifecycle
 
@@ -12,6 +14,8 @@ struct SandboxComponents: Sendable {
     var webSocketEndpoints: [any WebSocketEndpoint] = []
     var backgroundTasks: [any BackgroundTask] = []
     var migrations: [Migration] = []
+    /// Run once the database is migrated, before the port opens (deploying the default stacks).
+    var startupTasks: [@Sendable (_ accountID: String, _ region: String) async throws -> Void] = []
     /// Run after `POST /_sandbox/reset` deleted all rows, so services drop cached state.
     var resetHandlers: [@Sendable () async -> Void] = []
 
@@ -20,6 +24,20 @@ struct SandboxComponents: Sendable {
                      configuration: SandboxConfiguration) throws -> SandboxComponents {
         var components = SandboxComponents()
         components.awsServices.append(STSService())
+        let ssm = SSMService(database: database, clock: clock)
+        components.awsServices.append(ssm)
+        components.migrations += SSMService.migrations
+        // Every service that implements AWS::… resource types contributes its provider here.
+        let providers: [any CloudFormationResourceProvider] = [ssm]
+        let cloudFormation = CloudFormationService(database: database, clock: clock, providers: providers, parameterLookup: ssm)
+        components.awsServices.append(cloudFormation)
+        components.migrations += CloudFormationService.migrations
+        if configuration.bootstrapCDK {
+            components.startupTasks.append { accountID, region in
+                _ = try await cloudFormation.deploy(stackName: "CDKToolkit", templateBody: CloudFormationService.cdkToolkitTemplate,
+                                                    accountID: accountID, region: region)
+            }
+        }
         components.webSocketEndpoints.append(EchoWebSocketEndpoint())
         return components
     }

@@ -53,6 +53,10 @@ public struct SandboxServer: Sendable {
             for handler in resetHandlers { await handler() }
         }
 
+        for task in components.startupTasks {
+            try await task(configuration.auth.defaultAccountID, configuration.auth.defaultRegion)
+        }
+
         let ca = try LocalCertificateAuthority.loadOrCreate(in: dataDirectory)
         let names = Array(Set(["localhost", "127.0.0.1", "::1"] + configuration.tlsNames + [configuration.host]))
             .filter { $0 != "0.0.0.0" && $0 != "::" }.sorted()

@@ -57,6 +57,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("max-body-bytes"), help: "Largest request body accepted; larger requests get RequestEntityTooLarge (413).")
     var maxBodyBytes = 16 * 1024 * 1024
 
+    @Flag(name: .customLong("no-bootstrap"), help: "Do not deploy the CDKToolkit stack: `describe-stacks --stack-name CDKToolkit` then fails as on a fresh AWS account.")
+    var noBootstrap = false
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical. Each request is logged at info.")
     var logLevel = "info"
 
@@ -89,6 +92,7 @@ struct Serve: AsyncParsableCommand {
         configuration.tlsNames = tlsNames
         configuration.maxBodyBytes = maxBodyBytes
         configuration.logLevel = level
+        configuration.bootstrapCDK = !noBootstrap
         configuration.auth.verifySignatures = verifySignatures
         configuration.auth.defaultAccountID = accountID
         configuration.auth.defaultRegion = region

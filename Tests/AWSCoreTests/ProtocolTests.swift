@@ -40,9 +40,11 @@ import Testing
             "<ErrorResponse xmlns=\"urn:x\"><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>Could not find operation Nope for version 2011-06-15</Message></Error><RequestId>r2</RequestId></ErrorResponse>"))
     }
 
-    @Test func emptyOutputHasNoResultElement() {
-        let ok = QueryProtocol.encodeOutput(.object(JSONObject()), operation: "DeleteStack", xmlNamespace: "urn:x", requestID: "r")
-        #expect(!String(decoding: ok.body, as: UTF8.self).contains("DeleteStackResult"))
+    @Test func noOutputShapeHasNoResultElementButEmptyOutputHasOne() {
+        let none = QueryProtocol.encodeOutput(.null, operation: "DeleteStack", xmlNamespace: "urn:x", requestID: "r")
+        #expect(!String(decoding: none.body, as: UTF8.self).contains("DeleteStackResult"))
+        let empty = QueryProtocol.encodeOutput(.object(JSONObject()), operation: "ExecuteChangeSet", xmlNamespace: "urn:x", requestID: "r")
+        #expect(String(decoding: empty.body, as: UTF8.self).contains("<ExecuteChangeSetResult></ExecuteChangeSetResult>"))
     }
 }
 

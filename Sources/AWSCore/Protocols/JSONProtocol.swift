@@ -20,7 +20,7 @@ public enum JSONProtocol {
     }
 
     public static func encodeOutput(_ output: JSONValue, version: String) -> AWSResponse {
-        AWSResponse.json(output, contentType: contentType(version: version))
+        AWSResponse.json(output == .null ? .object(JSONObject()) : output, contentType: contentType(version: version))
     }
 
     public static func encodeError(_ error: any AWSError, version: String, namespace: String?) -> AWSResponse {

@@ -27,9 +27,9 @@ public enum QueryProtocol {
     public static func encodeOutput(_ output: JSONValue, operation: String, xmlNamespace: String, requestID: String) -> AWSResponse {
         var xml = XMLWriter()
         xml.open("\(operation)Response", attributes: [("xmlns", xmlNamespace)])
-        if case .object(let o) = output, o.isEmpty {
-            // Operations without output members (DeleteStack) send only the metadata.
-        } else {
+        // `.null` means the operation has no output shape (DeleteStack): only the metadata is sent.
+        // An empty structure still gets its (empty) result element, which SDKs look for.
+        if output != .null {
             xml.element("\(operation)Result") { $0.value(output) }
         }
         xml.element("ResponseMetadata") { $0.element("RequestId", text: requestID) }

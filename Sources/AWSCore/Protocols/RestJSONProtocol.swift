@@ -25,7 +25,7 @@ public enum RestJSONProtocol {
 
     public static func encodeOutput(_ output: JSONValue, status: Int) -> AWSResponse {
         if status == 204 { return AWSResponse(status: 204) }
-        return AWSResponse.json(output, status: status, contentType: contentType)
+        return AWSResponse.json(output == .null ? .object(JSONObject()) : output, status: status, contentType: contentType)
     }
 
     public static func encodeError(_ error: any AWSError) -> AWSResponse {

@@ -44,6 +44,8 @@ public struct OperationInput: Sendable {
 
     public func array(_ name: String) throws -> [JSONValue]? {
         guard let v = self[name] else { return nil }
+        // awsQuery sends an empty list as the bare parameter with no value (`Tags=`).
+        if case .string("") = v { return [] }
         guard case .array(let a) = v else { throw CommonError.serialization(Self.typeMismatch(name, expected: "list", got: v)) }
         return a
     }

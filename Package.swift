@@ -50,11 +50,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // The Mesh v2 application: its schema, stages, stack template and (native) resolvers.
+        .target(name: "MeshV2App", dependencies: ["AWSCore", "SandboxStorage"], swiftSettings: swiftSettings),
+
         // The server: one port, TLS sniffing, local CA, routing, WebSocket, operational endpoints.
         .target(
             name: "SandboxServer",
             dependencies: [
-                "AWSCore", "SandboxStorage", "STSService", "SSMService", "CloudFormationService",
+                "AWSCore", "SandboxStorage", "STSService", "SSMService", "CloudFormationService", "MeshV2App",
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -74,7 +77,7 @@ let package = Package(
         .executableTarget(
             name: "mesh-sandbox",
             dependencies: [
-                "SandboxServer", "AWSCore",
+                "SandboxServer", "AWSCore", "MeshV2App",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -82,6 +85,7 @@ let package = Package(
         ),
 
         .testTarget(name: "AWSCoreTests", dependencies: ["AWSCore", "STSService"], swiftSettings: swiftSettings),
+        .testTarget(name: "MeshV2AppTests", dependencies: ["MeshV2App", "CloudFormationService"], swiftSettings: swiftSettings),
         .testTarget(name: "CloudFormationServiceTests", dependencies: ["CloudFormationService"], swiftSettings: swiftSettings),
         .testTarget(name: "SandboxStorageTests", dependencies: ["SandboxStorage"], swiftSettings: swiftSettings),
         .testTarget(name: "SandboxServerTests", dependencies: ["SandboxServer", .product(name: "X509", package: "swift-certificates"), .product(name: "SwiftASN1", package: "swift-asn1")], swiftSettings: swiftSettings),

@@ -2,6 +2,7 @@ import ArgumentParser
 import AWSCore
 import Foundation
 import Logging
+import MeshV2App
 import SandboxServer
 
 @main
@@ -19,7 +20,7 @@ struct MeshSandbox: AsyncParsableCommand {
             or NODE_EXTRA_CA_CERTS).
             """,
         version: SandboxVersion.current,
-        subcommands: [Serve.self, CACertificate.self],
+        subcommands: [Serve.self, CACertificate.self, ExportFixtures.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -138,5 +139,23 @@ enum ReadyMessage {
         For HTTPS, trust the CA:
           export AWS_CA_BUNDLE=\(info.caCertificatePath) SSL_CERT_FILE=\(info.caCertificatePath) NODE_EXTRA_CA_CERTS=\(info.caCertificatePath)
         """
+    }
+}
+
+struct ExportFixtures: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fixtures",
+        abstract: "Write the embedded Mesh v2 fixtures (schema, stage files, stack templates) to a directory.")
+
+    @Option(help: "Directory to write into (created if missing).")
+    var output = "fixtures"
+
+    func run() async throws {
+        for (path, contents) in MeshV2Fixtures.files() {
+            let url = URL(fileURLWithPath: output).appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try contents.write(to: url, atomically: true, encoding: .utf8)
+            print(url.path)
+        }
     }
 }

@@ -42,6 +42,7 @@ let package = Package(
         .target(name: "SandboxStorage", dependencies: ["CSQLite"], swiftSettings: swiftSettings),
 
         .target(name: "STSService", dependencies: ["AWSCore"], swiftSettings: swiftSettings),
+        .target(name: "DynamoDBService", dependencies: ["AWSCore", "SandboxStorage"], swiftSettings: swiftSettings),
 
         // The server: one port, TLS sniffing, local CA, routing, WebSocket, operational endpoints.
         .target(
@@ -76,5 +77,6 @@ let package = Package(
         .testTarget(name: "AWSCoreTests", dependencies: ["AWSCore", "STSService"], swiftSettings: swiftSettings),
         .testTarget(name: "SandboxStorageTests", dependencies: ["SandboxStorage"], swiftSettings: swiftSettings),
         .testTarget(name: "SandboxServerTests", dependencies: ["SandboxServer"], swiftSettings: swiftSettings),
+        .testTarget(name: "DynamoDBServiceTests", dependencies: ["DynamoDBService"], swiftSettings: swiftSettings),
     ]
 )

@@ -1,0 +1,103 @@
+import AWSCore
+import SandboxStorage
+import Foundation
+
+/// Per-request helpers shared by the item operations.
+extension DynamoDBService {
+    enum CapacityMode: String {
+        case none = "NONE", total = "TOTAL", indexes = "INDEXES"
+    }
+
+    static let maxItemBytes = 400 * 1024
+
+    func capacityMode(_ input: OperationInput) throws -> CapacityMode {
+        guard let raw = try input.string("ReturnConsumedCapacity") else { return .none }
+        guard let mode = CapacityMode(rawValue: raw) else {
+            throw DynamoDBError.constraint(raw, at: "returnConsumedCapacity", "Member must satisfy enum value set: [INDEXES, TOTAL, NONE]")
+        }
+        return mode
+    }
+
+    static func units(_ value: Double) -> JSONValue {
+        value.rounded() == value ? .number(String(format: "%.1f", value)) : .number(String(value))
+    }
+
+    /// `ConsumedCapacity` for one table, or nil when not asked for.
+    func consumedCapacity(_ mode: CapacityMode, table: String, units: Double, read: Bool) -> JSONValue? {
+        guard mode != .none else { return nil }
+        var o = JSONObject()
+        o["TableName"] = .string(table)
+        o["CapacityUnits"] = Self.units(units)
+        if read { o["ReadCapacityUnits"] = Self.units(units) } else { o["WriteCapacityUnits"] = Self.units(units) }
+        if mode == .indexes { o["Table"] = ["CapacityUnits": Self.units(units)] }
+        return .object(o)
+    }
+
+    static func writeUnits(_ size: Int) -> Double { Double(max(1, (size + 1023) / 1024)) }
+    static func readUnits(_ size: Int, consistent: Bool) -> Double {
+        let units = Double(max(1, (size + 4095) / 4096))
+        return consistent ? units : units / 2
+    }
+
+    /// Builds the placeholder context, rejecting names/values given without any expression.
+    func expressionContext(_ input: OperationInput, expressionMembers: [String]) throws -> ExpressionContext {
+        let names = try input.object("ExpressionAttributeNames")
+        let values = try input.object("ExpressionAttributeValues")
+        let used = try expressionMembers.filter { try input.string($0) != nil }
+        if used.isEmpty {
+            if names != nil { throw DynamoDBError.validation("ExpressionAttributeNames can only be specified when using expressions") }
+            if values != nil { throw DynamoDBError.validation("ExpressionAttributeValues can only be specified when using expressions") }
+        }
+        return try ExpressionContext(names: names, values: values)
+    }
+
+    static func rejectLegacy(_ input: OperationInput, _ members: [String]) throws {
+        for m in members where input[m] != nil {
+            throw DynamoDBError.validation("The legacy parameter \(m) is not supported by mesh-sandbox; use the expression parameters instead")
+        }
+    }
+
+    /// `ProjectionExpression`, or legacy `AttributesToGet` as top-level paths.
+    func projection(_ input: OperationInput, _ context: ExpressionContext) throws -> [DocumentPath]? {
+        let expression = try input.string("ProjectionExpression")
+        if let attrs = try input.array("AttributesToGet") {
+            if expression != nil {
+                throw DynamoDBError.validation("Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {AttributesToGet} Expression parameters: {ProjectionExpression}")
+            }
+            return attrs.compactMap(\.stringValue).map { DocumentPath(elements: [.name($0)]) }
+        }
+        guard let expression else { return nil }
+        return try ExpressionParser.parseProjection(expression, context: context)
+    }
+
+    func condition(_ input: OperationInput, member: String = "ConditionExpression", kind: ExpressionKind = .condition,
+                   _ context: ExpressionContext) throws -> Condition? {
+        guard let text = try input.string(member) else { return nil }
+        return try ExpressionParser.parseCondition(text, kind: kind, context: context)
+    }
+
+    func parseKey(_ input: OperationInput, member: String = "Key") throws -> Item {
+        guard let json = input[member] else {
+            throw DynamoDBError.constraint(nil, at: member.prefix(1).lowercased() + member.dropFirst(), "Member must not be null")
+        }
+        return try AttributeValue.parseItem(json, member: member)
+    }
+
+    func returnValuesOnFailure(_ input: OperationInput) throws -> Bool {
+        guard let raw = try input.string("ReturnValuesOnConditionCheckFailure") else { return false }
+        guard raw == "ALL_OLD" || raw == "NONE" else {
+            throw DynamoDBError.constraint(raw, at: "returnValuesOnConditionCheckFailure", "Member must satisfy enum value set: [ALL_OLD, NONE]")
+        }
+        return raw == "ALL_OLD"
+    }
+
+    static func itemJSON(_ item: Item) -> JSONValue { .object(AttributeValue.itemJSON(item)) }
+
+    static func checkItemSize(_ item: Item, update: Bool = false) throws -> Int {
+        let size = AttributeValue.itemSize(item)
+        if size > maxItemBytes {
+            throw DynamoDBError.validation(update ? "Item size to update has exceeded the maximum allowed size" : "Item size has exceeded the maximum allowed size")
+        }
+        return size
+    }
+}

@@ -1,0 +1,32 @@
+import AWSCore
+import Foundation
+import SandboxStorage
+
+extension DynamoDBService {
+    @Sendable func deleteItem(_ input: OperationInput, _ context: AWSRequestContext) async throws -> JSONValue {
+        let table = try table(forItemOperation: input)
+        try Self.rejectLegacy(input, ["Expected", "ConditionalOperator"])
+        let key = try table.itemKey(fromKey: try parseKey(input))
+        let returnValues = try input.string("ReturnValues") ?? "NONE"
+        guard returnValues == "NONE" || returnValues == "ALL_OLD" else {
+            throw DynamoDBError.validation("ReturnValues can only be ALL_OLD or NONE")
+        }
+        let ctx = try expressionContext(input, expressionMembers: ["ConditionExpression"])
+        let condition = try condition(input, ctx)
+        try ctx.checkAllUsed()
+        let returnOld = try returnValuesOnFailure(input)
+        let mode = try capacityMode(input)
+        let old = try database.write { db -> ItemStore.StoredItem? in
+            let old = try ItemStore.get(db, table, key)
+            if let condition, !Evaluator.evaluate(condition, old?.item ?? [:]) {
+                throw DynamoDBError.conditionalCheckFailed(item: returnOld ? old.map { AttributeValue.itemJSON($0.item) } : nil)
+            }
+            if let old { try ItemStore.delete(db, table, key, old: old.item) }
+            return old
+        }
+        var out = JSONObject()
+        if returnValues == "ALL_OLD", let old { out["Attributes"] = Self.itemJSON(old.item) }
+        out.set("ConsumedCapacity", consumedCapacity(mode, table: table.name, units: Self.writeUnits(old?.size ?? 0), read: false))
+        return .object(out)
+    }
+}

@@ -1,0 +1,37 @@
+import AWSCore
+import Foundation
+import SandboxStorage
+
+extension DynamoDBService {
+    @Sendable func putItem(_ input: OperationInput, _ context: AWSRequestContext) async throws -> JSONValue {
+        let table = try table(forItemOperation: input)
+        try Self.rejectLegacy(input, ["Expected", "ConditionalOperator"])
+        guard let itemJSON = input["Item"] else { throw DynamoDBError.constraint(nil, at: "item", "Member must not be null") }
+        let item = try AttributeValue.parseItem(itemJSON)
+        let key = try table.itemKey(ofItem: item)
+        let size = try Self.checkItemSize(item)
+        for index in table.indexes { _ = try table.indexKey(index, of: item) }
+        let returnValues = try input.string("ReturnValues") ?? "NONE"
+        guard returnValues == "NONE" || returnValues == "ALL_OLD" else {
+            throw DynamoDBError.validation("ReturnValues can only be ALL_OLD or NONE")
+        }
+        let ctx = try expressionContext(input, expressionMembers: ["ConditionExpression"])
+        let condition = try condition(input, ctx)
+        try ctx.checkAllUsed()
+        let returnOld = try returnValuesOnFailure(input)
+        let mode = try capacityMode(input)
+        let needOld = condition != nil || returnValues == "ALL_OLD" || !table.indexes.isEmpty || mode != .none
+        let old = try database.write { db -> ItemStore.StoredItem? in
+            let old = needOld ? try ItemStore.get(db, table, key) : nil
+            if let condition, !Evaluator.evaluate(condition, old?.item ?? [:]) {
+                throw DynamoDBError.conditionalCheckFailed(item: returnOld ? old.map { AttributeValue.itemJSON($0.item) } : nil)
+            }
+            try ItemStore.put(db, table, key, item, size: size, old: old?.item)
+            return old
+        }
+        var out = JSONObject()
+        if returnValues == "ALL_OLD", let old { out["Attributes"] = Self.itemJSON(old.item) }
+        out.set("ConsumedCapacity", consumedCapacity(mode, table: table.name, units: Self.writeUnits(max(size, old?.size ?? 0)), read: false))
+        return .object(out)
+    }
+}

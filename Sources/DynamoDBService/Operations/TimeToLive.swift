@@ -1,0 +1,39 @@
+import AWSCore
+import Foundation
+import SandboxStorage
+
+extension DynamoDBService {
+    @Sendable func updateTimeToLive(_ input: OperationInput, _ context: AWSRequestContext) async throws -> JSONValue {
+        var meta = try existingTable(input)
+        guard let spec = try input.object("TimeToLiveSpecification") else {
+            throw DynamoDBError.constraint(nil, at: "timeToLiveSpecification", "Member must not be null")
+        }
+        guard let enabled = spec["Enabled"]?.boolValue else {
+            throw DynamoDBError.constraint(nil, at: "timeToLiveSpecification.enabled", "Member must not be null")
+        }
+        guard let attribute = spec["AttributeName"]?.stringValue, !attribute.isEmpty else {
+            throw DynamoDBError.constraint(nil, at: "timeToLiveSpecification.attributeName", "Member must not be null")
+        }
+        if enabled, meta.ttlEnabled { throw DynamoDBError.validation("TimeToLive is already enabled") }
+        if !enabled, !meta.ttlEnabled { throw DynamoDBError.validation("TimeToLive is already disabled") }
+        if !enabled, meta.ttlAttribute != attribute {
+            throw DynamoDBError.validation("TimeToLive is active on a different AttributeName: current AttributeName is \(meta.ttlAttribute ?? "")")
+        }
+        meta.ttlEnabled = enabled
+        meta.ttlAttribute = attribute
+        try database.write { db in
+            try persist(db, meta)
+            try ItemStore.refreshTTL(db, meta)
+            cache(meta)
+        }
+        return ["TimeToLiveSpecification": ["Enabled": .bool(enabled), "AttributeName": .string(attribute)]]
+    }
+
+    @Sendable func describeTimeToLive(_ input: OperationInput, _ context: AWSRequestContext) async throws -> JSONValue {
+        let meta = try existingTable(input)
+        var d = JSONObject()
+        d["TimeToLiveStatus"] = .string(meta.ttlEnabled ? "ENABLED" : "DISABLED")
+        if meta.ttlEnabled, let a = meta.ttlAttribute { d["AttributeName"] = .string(a) }
+        return ["TimeToLiveDescription": .object(d)]
+    }
+}

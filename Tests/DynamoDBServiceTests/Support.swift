@@ -42,7 +42,7 @@ struct Harness {
     }
 
     /// Creates `name` with string `pk` and (optionally) `sk` of `skType`, on-demand.
-    func createTable(_ name: String = "T", sk: String? = "S", extra: String = "") async throws {
+    func createTable(_ name: String = "Tbl", sk: String? = "S", extra: String = "") async throws {
         let defs = sk.map { #"[{"AttributeName":"pk","AttributeType":"S"},{"AttributeName":"sk","AttributeType":"\#($0)"}]"# }
             ?? #"[{"AttributeName":"pk","AttributeType":"S"}]"#
         let schema = sk != nil ? #"[{"AttributeName":"pk","KeyType":"HASH"},{"AttributeName":"sk","KeyType":"RANGE"}]"#

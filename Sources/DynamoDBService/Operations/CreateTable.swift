@@ -125,7 +125,8 @@ extension DynamoDBService {
         if let dup = allIndexNames.first(where: { n in allIndexNames.filter { $0 == n }.count > 1 }) {
             throw DynamoDBError.invalidParameter("Duplicate index name: \(dup)")
         }
-        let uniqueUsed = Array(NSOrderedSet(array: usedNames)) as! [String]
+        var uniqueUsed: [String] = []
+        for n in usedNames where !uniqueUsed.contains(n) { uniqueUsed.append(n) }
         let missing = uniqueUsed.filter { definition($0) == nil }
         if !missing.isEmpty {
             throw DynamoDBError.invalidParameter("Some index key attributes are not defined in AttributeDefinitions. Keys: [\(missing.joined(separator: ", "))], AttributeDefinitions: [\(definitions.map(\.name).joined(separator: ", "))]")

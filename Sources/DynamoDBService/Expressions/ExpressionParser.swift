@@ -10,6 +10,21 @@ struct ExpressionParser {
     private let context: ExpressionContext
     private var depth = 0
     private var operators = 0
+    /// Errors found in a syntactically valid expression, reported after parsing in AWS's order:
+    /// redundant parentheses, unknown function, misused function, reserved word, then the rest.
+    private var deferred: [Int: DynamoDBError] = [:]
+
+    private mutating func note(_ error: any Error) {
+        guard let e = error as? DynamoDBError else { return }
+        let m = e.message
+        let priority = m.contains("redundant parentheses") ? 0 : m.contains("Invalid function name") ? 1
+            : m.contains("is not allowed") ? 2 : m.contains("reserved keyword") ? 3 : 4
+        if deferred[priority] == nil { deferred[priority] = e }
+    }
+
+    private func throwDeferred() throws(DynamoDBError) {
+        if let first = deferred.keys.min() { throw deferred[first]! }
+    }
 
     private init(_ text: String, kind: ExpressionKind, context: ExpressionContext) {
         self.kind = kind
@@ -25,6 +40,7 @@ struct ExpressionParser {
         let parsed = try p.parseOr()
         guard case .cond(let c) = parsed.node else { throw p.syntaxError(at: p.pos) }
         guard p.current.kind == .eof else { throw p.syntaxError(at: p.pos) }
+        try p.throwDeferred()
         return c
     }
 
@@ -40,6 +56,7 @@ struct ExpressionParser {
             paths.append(try p.parsePath())
         } while p.accept(",")
         guard p.current.kind == .eof else { throw p.syntaxError(at: p.pos) }
+        try p.throwDeferred()
         try p.checkOverlaps(paths)
         return paths
     }
@@ -53,7 +70,7 @@ struct ExpressionParser {
             throw .validation("Invalid \(kind.rawValue): The expression can not be empty;")
         }
         var p = ExpressionParser(text, kind: kind, context: context)
-        p.tokens = try p.tokenizer.tokenize()
+        p.tokens = p.tokenizer.tokenize()
         return p
     }
 
@@ -85,11 +102,19 @@ struct ExpressionParser {
 
     /// `Syntax error; token: "x", near: "a x b"` — the token with its neighbours from the source.
     func syntaxError(at index: Int) -> DynamoDBError {
+        // AWS shows the previous token, the bad one and the next one, with the source's spacing.
         let token = tokens[index]
         let from = index > 0 ? tokens[index - 1].start : token.start
-        let toToken = index + 1 < tokens.count && tokens[index + 1].kind != .eof ? tokens[index + 1] : token
+        var to = token.kind == .eof ? (index > 0 ? tokens[index - 1].end : 0) : token.end
+        if index + 1 < tokens.count, token.kind != .eof {
+            let next = tokens[index + 1]
+            switch next.kind {
+            case .eof, .invalid: break
+            default: to = next.end
+            }
+        }
         let bytes = Array(source.utf8)
-        let near = String(decoding: bytes[from..<max(from, toToken.end)], as: UTF8.self)
+        let near = String(decoding: bytes[from..<max(from, to)], as: UTF8.self)
         return error("Syntax error; token: \"\(token.text)\", near: \"\(near)\"")
     }
 
@@ -167,7 +192,7 @@ struct ExpressionParser {
             let inner = try parseOr()
             try expect(")")
             depth -= 1
-            if inner.parenthesized { throw error("The expression has redundant parentheses;") }
+            if inner.parenthesized { note(error("The expression has redundant parentheses;")) }
             parsed = Parsed(node: inner.node, parenthesized: true)
         } else {
             parsed = Parsed(node: try parseOperandOrFunction(), parenthesized: false)
@@ -178,8 +203,10 @@ struct ExpressionParser {
             _ = advance()
             try countOperator()
             let right = try parseOperandAllowingParens()
-            try checkNotFunctionMisuse(left, right)
-            try checkDistinct(comparator.rawValue, left, right)
+            do {
+                try checkNotFunctionMisuse(left, right)
+                try checkDistinct(comparator.rawValue, left, right)
+            } catch { note(error) }
             return Parsed(node: .cond(.compare(comparator, left, right)), parenthesized: false)
         }
         if isKeyword("BETWEEN") {
@@ -189,8 +216,10 @@ struct ExpressionParser {
             guard isKeyword("AND") else { throw syntaxError(at: pos) }
             _ = advance()
             let high = try parseOperandAllowingParens()
-            try checkNotFunctionMisuse(left, low, high)
-            try checkBetweenBounds(low, high)
+            do {
+                try checkNotFunctionMisuse(left, low, high)
+                try checkBetweenBounds(low, high)
+            } catch { note(error) }
             return Parsed(node: .cond(.between(left, low, high)), parenthesized: false)
         }
         if isKeyword("IN") {
@@ -203,9 +232,9 @@ struct ExpressionParser {
             } while accept(",")
             try expect(")")
             if list.count > 100 {
-                throw error("The IN operator can have a maximum of 100 values; number of values: \(list.count)")
+                note(error("The IN operator can have a maximum of 100 values; number of values: \(list.count)"))
             }
-            try checkNotFunctionMisuse([left] + list)
+            do { try checkNotFunctionMisuse([left] + list) } catch { note(error) }
             return Parsed(node: .cond(.inList(left, list)), parenthesized: false)
         }
         return parsed
@@ -219,7 +248,7 @@ struct ExpressionParser {
             let inner = try parseOperandAllowingParens()
             try expect(")")
             depth -= 1
-            if wasParen { throw error("The expression has redundant parentheses;") }
+            if wasParen { note(error("The expression has redundant parentheses;")) }
             return inner
         }
         guard case .operand(let op) = try parseOperandOrFunction() else {
@@ -265,7 +294,12 @@ struct ExpressionParser {
         switch token.kind {
         case .value(let v):
             _ = advance()
-            return .operand(.value(try resolveValue(v)))
+            do {
+                return .operand(.value(try resolveValue(v)))
+            } catch {
+                note(error)
+                return .operand(.value(.null))
+            }
         case .identifier(let name) where tokens[pos + 1].isPunct("("):
             return try parseFunction(name)
         case .identifier, .name:
@@ -290,15 +324,27 @@ struct ExpressionParser {
     private mutating func parseFunction(_ name: String) throws(DynamoDBError) -> Node {
         let conditionFunctions: Set<String> = ["attribute_exists", "attribute_not_exists", "attribute_type", "begins_with", "contains", "size"]
         let updateFunctions: Set<String> = ["if_not_exists", "list_append"]
-        guard conditionFunctions.contains(name) || updateFunctions.contains(name) else {
-            throw error("Invalid function name; function: \(name)")
-        }
-        if kind == .update, !updateFunctions.contains(name) {
-            throw error("The function is not allowed in an update expression; function: \(name)")
-        }
         _ = advance()
         try countOperator()
         let args = try parseArguments()
+        do {
+            guard conditionFunctions.contains(name) || updateFunctions.contains(name) else {
+                throw error("Invalid function name; function: \(name)")
+            }
+            if kind == .update, !updateFunctions.contains(name) {
+                throw error("The function is not allowed in an update expression; function: \(name)")
+            }
+            return try buildFunction(name, args)
+        } catch {
+            note(error)
+            // Keep parsing: a placeholder of the shape the context expects.
+            if case .punct(let p) = current.kind, Comparator(rawValue: p) != nil { return .operand(.value(.null)) }
+            if isKeyword("BETWEEN") || isKeyword("IN") || kind == .update { return .operand(.value(.null)) }
+            return .cond(.attributeExists(DocumentPath(elements: [.name("_")])))
+        }
+    }
+
+    private func buildFunction(_ name: String, _ args: [Operand]) throws(DynamoDBError) -> Node {
         func arity(_ n: Int) throws(DynamoDBError) {
             if args.count != n {
                 throw error("Incorrect number of operands for operator or function; operator or function: \(name), number of operands: \(args.count)")
@@ -394,14 +440,15 @@ struct ExpressionParser {
             let upper = name.uppercased()
             if ["AND", "OR", "NOT", "BETWEEN", "IN"].contains(upper) { throw syntaxError(at: pos) }
             if ReservedWords.contains(name) {
-                throw error("Attribute name is a reserved keyword; reserved keyword: \(name)")
+                note(error("Attribute name is a reserved keyword; reserved keyword: \(name)"))
             }
             _ = advance()
             return name
         case .name(let placeholder):
             _ = advance()
             guard let resolved = context.names[placeholder] else {
-                throw error("An expression attribute name used in the document path is not defined; attribute name: \(placeholder)")
+                note(error("An expression attribute name used in the document path is not defined; attribute name: \(placeholder)"))
+                return placeholder
             }
             context.usedNames.insert(placeholder)
             return resolved
@@ -444,16 +491,19 @@ struct ExpressionParser {
                 case "ADD", "DELETE":
                     guard case .value(let placeholder) = current.kind else { throw syntaxError(at: pos) }
                     _ = advance()
-                    let v = try resolveValue(placeholder)
+                    var v = AttributeValue.null
+                    var resolved = true
+                    do { v = try resolveValue(placeholder) } catch { note(error); resolved = false }
                     let allowed: Set<String> = section == "ADD" ? ["N", "SS", "NS", "BS"] : ["SS", "NS", "BS"]
-                    if !allowed.contains(v.typeName) {
-                        throw error("Incorrect operand type for operator or function; operator: \(section), operand type: \(Self.longTypeName(v))")
+                    if resolved, !allowed.contains(v.typeName) {
+                        note(error("Incorrect operand type for operator or function; operator: \(section), operand type: \(Self.longTypeName(v))"))
                     }
                     actions.append(section == "ADD" ? .add(path, .value(v)) : .delete(path, .value(v)))
                 default: break
                 }
             } while accept(",")
         }
+        try throwDeferred()
         try checkOverlaps(actions.map(\.path))
         return UpdateProgram(actions: actions)
     }
@@ -482,7 +532,7 @@ struct ExpressionParser {
             let right = try parseSetOperand()
             for o in [left, right] {
                 if let t = o.literalType, t != "N" {
-                    throw error("Incorrect operand type for operator or function; operator or function: \(op), operand type: \(t)")
+                    note(error("Incorrect operand type for operator or function; operator or function: \(op), operand type: \(t)"))
                 }
             }
             return op == "+" ? .plus(left, right) : .minus(left, right)
@@ -498,7 +548,7 @@ struct ExpressionParser {
             let inner = try parseSetValue()
             try expect(")")
             depth -= 1
-            if wasParen { throw error("The expression has redundant parentheses;") }
+            if wasParen { note(error("The expression has redundant parentheses;")) }
             return inner
         }
         switch try parseOperandOrFunction() {

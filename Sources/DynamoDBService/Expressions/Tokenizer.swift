@@ -15,6 +15,8 @@ struct Token: Equatable {
         case value(String)  // :value
         case integer(String)
         case punct(String)  // ( ) [ ] , . = <> < <= > >= + -
+        /// A character no token starts with: always a syntax error where the parser meets it.
+        case invalid(String)
         case eof
     }
 
@@ -24,7 +26,7 @@ struct Token: Equatable {
 
     var text: String {
         switch kind {
-        case .identifier(let s), .name(let s), .value(let s), .integer(let s), .punct(let s): s
+        case .identifier(let s), .name(let s), .value(let s), .integer(let s), .punct(let s), .invalid(let s): s
         case .eof: "<EOF>"
         }
     }
@@ -56,12 +58,13 @@ struct Tokenizer {
         self.kind = kind
     }
 
+    /// Names start with a letter (DynamoDB's lexer rejects a leading `_` or digit).
     static func isIdentStart(_ c: UInt8) -> Bool {
-        (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c == 95
+        (c >= 65 && c <= 90) || (c >= 97 && c <= 122)
     }
-    static func isIdentPart(_ c: UInt8) -> Bool { isIdentStart(c) || (c >= 48 && c <= 57) }
+    static func isIdentPart(_ c: UInt8) -> Bool { isIdentStart(c) || (c >= 48 && c <= 57) || c == 95 }
 
-    func tokenize() throws(DynamoDBError) -> [Token] {
+    func tokenize() -> [Token] {
         var tokens: [Token] = []
         var i = 0
         let s = source
@@ -93,10 +96,10 @@ struct Tokenizer {
                     i += 1
                     tokens.append(Token(kind: .punct(text(start, i)), start: start, end: i))
                 } else {
-                    // Consume one whole UTF-8 scalar for the message.
+                    // One whole UTF-8 scalar.
                     i += 1
                     while i < s.count, s[i] & 0xC0 == 0x80 { i += 1 }
-                    throw .validation("Invalid \(kind.rawValue): Invalid character encountered; character: \"\(text(start, i))\"")
+                    tokens.append(Token(kind: .invalid(text(start, i)), start: start, end: i))
                 }
             }
         }

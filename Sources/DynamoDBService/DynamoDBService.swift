@@ -53,6 +53,8 @@ public final class DynamoDBService: AWSService, @unchecked Sendable {
         ("UpdateTable", { s in s.updateTable }),
         ("DescribeEndpoints", { s in s.describeEndpoints }),
         ("DescribeLimits", { s in s.describeLimits }),
+        ("DescribeContinuousBackups", { s in s.describeContinuousBackups }),
+        ("UpdateContinuousBackups", { s in s.updateContinuousBackups }),
         ("UpdateTimeToLive", { s in s.updateTimeToLive }),
         ("DescribeTimeToLive", { s in s.describeTimeToLive }),
         ("TagResource", { s in s.tagResource }),

@@ -198,3 +198,42 @@ import Testing
         #expect(DynamoDBError.conditionalCheckFailed(item: nil).additionalFields.isEmpty)
     }
 }
+
+@Suite struct PagingAndIndexTests {
+    @Test func oneMegabytePageRule() async throws {
+        let h = try Harness()
+        try await h.createTable(sk: nil)
+        let big = String(repeating: "x", count: 300 * 1024)
+        for i in 0..<5 { try await h.call("PutItem", #"{"TableName":"Tbl","Item":{"pk":{"S":"k\#(i)"},"big":{"S":"\#(big)"}}}"#) }
+        let page = try await h.call("Scan", #"{"TableName":"Tbl","Select":"COUNT"}"#)
+        // Three 300 KB items fit in 1 MB; the fourth would not.
+        #expect(page[path: "ScannedCount"] == 3)
+        #expect(page[path: "LastEvaluatedKey"] != nil)
+        let rest = try await h.call("Scan", #"{"TableName":"Tbl","Select":"COUNT","ExclusiveStartKey":\#(page[path: "LastEvaluatedKey"]!.serializedString())}"#)
+        #expect(rest[path: "ScannedCount"] == 2)
+        #expect(rest[path: "LastEvaluatedKey"] == nil)
+    }
+
+    @Test func localSecondaryIndex() async throws {
+        let h = try Harness()
+        try await h.createTable(extra: #","LocalSecondaryIndexes":[{"IndexName":"ByScore","KeySchema":[{"AttributeName":"pk","KeyType":"HASH"},{"AttributeName":"score","KeyType":"RANGE"}],"Projection":{"ProjectionType":"ALL"}}],"AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"},{"AttributeName":"sk","AttributeType":"S"},{"AttributeName":"score","AttributeType":"N"}]"#)
+        for (sk, score) in [("a", "30"), ("b", "10"), ("c", "20"), ("d", "")] {
+            let s = score.isEmpty ? "" : #","score":{"N":"\#(score)"}"#
+            try await h.call("PutItem", #"{"TableName":"Tbl","Item":{"pk":{"S":"p"},"sk":{"S":"\#(sk)"}\#(s)}}"#)
+        }
+        let q = try await h.call("Query", #"{"TableName":"Tbl","IndexName":"ByScore","KeyConditionExpression":"pk = :p AND score > :min","ScanIndexForward":false,"ExpressionAttributeValues":{":p":{"S":"p"},":min":{"N":"5"}}}"#)
+        #expect(q[path: "Items"]?.arrayValue?.compactMap { $0[path: "sk", "S"]?.stringValue } == ["a", "c", "b"])
+        let page = try await h.call("Query", #"{"TableName":"Tbl","IndexName":"ByScore","Limit":1,"KeyConditionExpression":"pk = :p","ExpressionAttributeValues":{":p":{"S":"p"}}}"#)
+        #expect(page[path: "LastEvaluatedKey"] == ["pk": ["S": "p"], "sk": ["S": "b"], "score": ["N": "10"]])
+        let next = try await h.call("Query", #"{"TableName":"Tbl","IndexName":"ByScore","Limit":1,"ExclusiveStartKey":\#(page[path: "LastEvaluatedKey"]!.serializedString()),"KeyConditionExpression":"pk = :p","ExpressionAttributeValues":{":p":{"S":"p"}}}"#)
+        #expect(next[path: "Items", 0, "sk"] == ["S": "c"])
+    }
+
+    @Test func removeSeveralListElements() async throws {
+        let h = try Harness()
+        try await h.createTable(sk: nil)
+        try await h.call("PutItem", #"{"TableName":"Tbl","Item":{"pk":{"S":"a"},"l":{"L":[{"S":"0"},{"S":"1"},{"S":"2"},{"S":"3"}]}}}"#)
+        let r = try await h.call("UpdateItem", #"{"TableName":"Tbl","Key":{"pk":{"S":"a"}},"UpdateExpression":"REMOVE l[1], l[3]","ReturnValues":"ALL_NEW"}"#)
+        #expect(r[path: "Attributes", "l"] == ["L": [["S": "0"], ["S": "2"]]])
+    }
+}

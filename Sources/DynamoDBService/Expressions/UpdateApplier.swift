@@ -16,16 +16,15 @@ enum UpdateApplier {
             }
         }
         var item = old
-        // REMOVEs of list elements go from the highest index down so indices stay valid.
-        var order = Array(program.actions.indices)
-        order.sort { a, b in
-            if case .remove(let pa) = program.actions[a], case .remove(let pb) = program.actions[b],
-               case .index(let ia)? = pa.elements.last, case .index(let ib)? = pb.elements.last,
-               pa.elements.dropLast() == pb.elements.dropLast() {
-                return ia > ib
-            }
-            return a < b
+        // REMOVEs of list elements run last, from the highest index down, so the other paths
+        // (which never overlap them) still point at the elements they named.
+        func removedIndex(_ i: Int) -> Int? {
+            if case .remove(let p) = program.actions[i], case .index(let n)? = p.elements.last { return n }
+            return nil
         }
+        let indexRemoves = program.actions.indices.filter { removedIndex($0) != nil }
+            .sorted { removedIndex($0)! > removedIndex($1)! }
+        let order = program.actions.indices.filter { removedIndex($0) == nil } + indexRemoves
         for i in order {
             switch program.actions[i] {
             case .set(let path, _):

@@ -46,6 +46,7 @@ struct TableMeta {
     var tags: [(key: String, value: String)]
     var ttlAttribute: String?
     var ttlEnabled: Bool
+    var pointInTimeRecovery = false
 
     var arn: String { "arn:aws:dynamodb:\(region):\(accountID):table/\(name)" }
     var indexes: [IndexMeta] { lsis + gsis }
@@ -212,6 +213,7 @@ struct TableMeta {
         o["tags"] = .array(tags.map { ["Key": .string($0.key), "Value": .string($0.value)] })
         o.set("ttlAttribute", ttlAttribute.map { .string($0) })
         o["ttlEnabled"] = .bool(ttlEnabled)
+        o["pitr"] = .bool(pointInTimeRecovery)
         return .object(o)
     }
 
@@ -242,6 +244,7 @@ struct TableMeta {
         } ?? []
         ttlAttribute = v["ttlAttribute"]?.stringValue
         ttlEnabled = v["ttlEnabled"]?.boolValue ?? false
+        pointInTimeRecovery = v["pitr"]?.boolValue ?? false
     }
 
     init(name: String, storageID: Int64, tableID: String, region: String, accountID: String, hashKey: KeyAttribute,

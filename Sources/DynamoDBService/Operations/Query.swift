@@ -20,6 +20,9 @@ extension DynamoDBService {
                 throw DynamoDBError.validation("Filter Expression can only contain non-primary key attributes: Primary key attribute: \(used.root)")
             }
         }
+        if let after = request.after, (after.indexKey ?? after.key).hk != keyCondition.hashBytes {
+            throw DynamoDBError.validation("The provided starting key is outside query boundaries based on provided conditions")
+        }
         let forward = try input.bool("ScanIndexForward") ?? true
         let mode = try capacityMode(input)
         let result = try database.read { db in

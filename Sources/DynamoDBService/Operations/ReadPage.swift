@@ -17,6 +17,8 @@ extension DynamoDBService {
         var after: ItemStore.Position?
         var consistent: Bool
         var segment: (Int, Int)?
+        /// False when an LSI query asks for ALL_ATTRIBUTES (DynamoDB fetches them from the table).
+        var projectToIndex: Bool
     }
 
     func readRequest(_ input: OperationInput, kind: String, ctx: ExpressionContext) throws -> ReadRequest {
@@ -50,6 +52,7 @@ extension DynamoDBService {
         if select == "ALL_ATTRIBUTES", let index, index.isGlobal, index.projectionType != "ALL" {
             throw DynamoDBError.invalidParameter("Select type ALL_ATTRIBUTES is not supported for global secondary index \(index.name) because its projection type is not ALL")
         }
+        let projectToIndex = index != nil && !(index?.isGlobal == false && select == "ALL_ATTRIBUTES")
         if select == "ALL_PROJECTED_ATTRIBUTES" { select = "ALL_ATTRIBUTES" }
         let filter = try condition(input, member: "FilterExpression", kind: .filter, ctx)
         var after: ItemStore.Position?
@@ -57,7 +60,8 @@ extension DynamoDBService {
             after = try startPosition(try AttributeValue.parseItem(start, member: "ExclusiveStartKey"), table: table, index: index)
         }
         return ReadRequest(table: table, index: index, filter: filter, projection: paths, select: select,
-                           limit: try input.int("Limit"), after: after, consistent: consistent, segment: nil)
+                           limit: try input.int("Limit"), after: after, consistent: consistent, segment: nil,
+                           projectToIndex: projectToIndex)
     }
 
     private func startPosition(_ key: Item, table: TableMeta, index: IndexMeta?) throws -> ItemStore.Position {
@@ -96,7 +100,7 @@ extension DynamoDBService {
             result.bytes += row.stored.size
             result.scanned += 1
             var item = row.stored.item
-            if let index = request.index { item = request.table.project(item, for: index) }
+            if let index = request.index, request.projectToIndex { item = request.table.project(item, for: index) }
             last = item
             if request.filter.map({ Evaluator.evaluate($0, item) }) ?? true {
                 result.count += 1

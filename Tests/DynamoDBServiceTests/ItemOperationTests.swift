@@ -237,3 +237,21 @@ import Testing
         #expect(r[path: "Attributes", "l"] == ["L": [["S": "0"], ["S": "2"]]])
     }
 }
+
+@Suite struct KeyConditionTests {
+    func check(_ expression: String, _ message: String, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let h = try Harness()
+        try await h.createTable()
+        await h.expectValidation("Query", #"{"TableName":"Tbl","KeyConditionExpression":"\#(expression)","ExpressionAttributeValues":{":a":{"S":"x"},":b":{"S":"y"}}}"#,
+                                 message, sourceLocation: sourceLocation)
+    }
+
+    @Test func keyConditionErrors() async throws {
+        try await check("pk = :a OR sk = :b", "Invalid operator used in KeyConditionExpression: OR")
+        try await check("pk IN (:a, :b)", "Invalid operator used in KeyConditionExpression: IN")
+        try await check("pk = :a AND attribute_exists(sk) AND sk = :b", "Invalid operator used in KeyConditionExpression: attribute_exists")
+        try await check("pk = :a AND foo = :b", "Query key condition not supported")
+        try await check("pk > :a AND sk = :b", "Query key condition not supported")
+        try await check("sk = :a AND begins_with(sk, :b)", "KeyConditionExpressions must only contain one condition per key")
+    }
+}

@@ -25,6 +25,7 @@ struct KeyCondition {
             case .attributeNotExists: throw .validation("Invalid operator used in KeyConditionExpression: attribute_not_exists")
             case .attributeType: throw .validation("Invalid operator used in KeyConditionExpression: attribute_type")
             case .contains: throw .validation("Invalid operator used in KeyConditionExpression: contains")
+            case .compare(.ne, _, _): throw .validation("Invalid operator used in KeyConditionExpression: <>")
             default: parts.append(c)
             }
         }
@@ -46,7 +47,7 @@ struct KeyCondition {
                 if range != nil { throw .validation("KeyConditionExpressions must only contain one condition per key") }
                 range = try build(rangeKey.type)
             } else {
-                throw .validation("Query condition missed key schema element: \(hash == nil ? hashKey.name : (rangeKey?.name ?? hashKey.name))")
+                throw .validation("Query key condition not supported")
             }
         }
         guard let hash else { throw .validation("Query condition missed key schema element: \(hashKey.name)") }
@@ -58,7 +59,7 @@ struct KeyCondition {
         func name(_ op: Operand) throws(DynamoDBError) -> String {
             guard case .path(let p) = op else { throw .validation("Invalid condition in KeyConditionExpression: Multiple attribute names used in one condition") }
             guard p.elements.count == 1 else {
-                throw .validation("KeyConditionExpressions cannot contain nested attribute references; key: \(p.root)")
+                throw .validation("KeyConditionExpressions cannot have conditions on nested attributes")
             }
             return p.root
         }
@@ -91,7 +92,7 @@ struct KeyCondition {
                 case .le: return .le(v)
                 case .gt: return .gt(v)
                 case .ge: return .ge(v)
-                case .ne: throw .validation("Unsupported operator on KeyConditionExpression: operator: <>")
+                case .ne: throw .validation("Invalid operator used in KeyConditionExpression: <>")
                 }
             })
         case .between(let a, let lo, let hi):

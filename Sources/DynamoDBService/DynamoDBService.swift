@@ -100,6 +100,25 @@ public final class DynamoDBService: AWSService, @unchecked Sendable {
         lock.withLock { body(&transactionTokens) }
     }
 
+    /// The table's definition as of now: called inside a write transaction, so a concurrent
+    /// UpdateTable/DeleteTable (which change the cache under the same lock) is seen.
+    func current(_ meta: TableMeta) throws -> TableMeta {
+        guard let fresh = cachedTable(meta.name), fresh.storageID == meta.storageID else { throw DynamoDBError.resourceNotFoundPlain }
+        return fresh
+    }
+
+    /// Read-modify-write of a table definition inside one write transaction.
+    @discardableResult
+    func mutateTable(_ name: String, _ body: (inout TableMeta, SQLiteConnection) throws -> Void) throws -> TableMeta {
+        try database.write { db in
+            guard var meta = cachedTable(name) else { throw DynamoDBError.tableNotFound(name) }
+            try body(&meta, db)
+            try persist(db, meta)
+            cache(meta)
+            return meta
+        }
+    }
+
     func persist(_ db: SQLiteConnection, _ meta: TableMeta) throws {
         try db.execute("INSERT OR REPLACE INTO ddb_tables (name, id, meta) VALUES (?, ?, ?)",
                        [.text(meta.name), .integer(meta.storageID), .text(meta.persisted.serializedString())])

@@ -255,3 +255,23 @@ import Testing
         try await check("sk = :a AND begins_with(sk, :b)", "KeyConditionExpressions must only contain one condition per key")
     }
 }
+
+@Suite struct ConcurrencyTests {
+    @Test func concurrentCountersAndTransactionsStayConsistent() async throws {
+        let h = try Harness()
+        try await h.createTable(sk: nil)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for i in 0..<200 {
+                group.addTask {
+                    try await h.call("UpdateItem", #"{"TableName":"Tbl","Key":{"pk":{"S":"counter"}},"UpdateExpression":"ADD n :one","ExpressionAttributeValues":{":one":{"N":"1"}}}"#)
+                    try await h.call("TagResource", #"{"ResourceArn":"arn:aws:dynamodb:us-east-1:123456789012:table/Tbl","Tags":[{"Key":"k\#(i % 40)","Value":"v"}]}"#)
+                }
+            }
+            try await group.waitForAll()
+        }
+        let got = try await h.call("GetItem", #"{"TableName":"Tbl","Key":{"pk":{"S":"counter"}}}"#)
+        #expect(got[path: "Item", "n"] == ["N": "200"])
+        let tags = try await h.call("ListTagsOfResource", #"{"ResourceArn":"arn:aws:dynamodb:us-east-1:123456789012:table/Tbl"}"#)
+        #expect(tags[path: "Tags"]?.arrayValue?.count == 40)
+    }
+}

@@ -51,7 +51,8 @@ extension DynamoDBService {
         }
         var capacities: [JSONValue] = []
         try database.write { db in
-            for (meta, writes) in plan {
+            for (planned, writes) in plan {
+                let meta = try current(planned)
                 var units = 0.0
                 for write in writes {
                     switch write {

@@ -17,6 +17,7 @@ extension DynamoDBService {
         let returnOld = try returnValuesOnFailure(input)
         let mode = try capacityMode(input)
         let old = try database.write { db -> ItemStore.StoredItem? in
+            let table = try current(table)
             let old = try ItemStore.get(db, table, key)
             if let condition, !Evaluator.evaluate(condition, old?.item ?? [:]) {
                 throw DynamoDBError.conditionalCheckFailed(item: returnOld ? old.map { AttributeValue.itemJSON($0.item) } : nil)

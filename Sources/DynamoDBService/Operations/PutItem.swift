@@ -22,6 +22,7 @@ extension DynamoDBService {
         let mode = try capacityMode(input)
         let needOld = condition != nil || returnValues == "ALL_OLD" || !table.indexes.isEmpty || mode != .none
         let old = try database.write { db -> ItemStore.StoredItem? in
+            let table = try current(table)
             let old = needOld ? try ItemStore.get(db, table, key) : nil
             if let condition, !Evaluator.evaluate(condition, old?.item ?? [:]) {
                 throw DynamoDBError.conditionalCheckFailed(item: returnOld ? old.map { AttributeValue.itemJSON($0.item) } : nil)

@@ -18,29 +18,24 @@ extension DynamoDBService {
     }
 
     @Sendable func tagResource(_ input: OperationInput, _ context: AWSRequestContext) async throws -> JSONValue {
-        var meta = try tableForARN(input)
+        let name = try tableForARN(input).name
         guard let list = try input.array("Tags") else { throw DynamoDBError.constraint(nil, at: "tags", "Member must not be null") }
-        for (k, v) in try Self.parseTags(list) {
-            meta.tags.removeAll { $0.key == k }
-            meta.tags.append((k, v))
-        }
-        if meta.tags.count > 50 { throw DynamoDBError.limitExceeded("Tag count exceeds the maximum of 50 tags per resource") }
-        try database.write { db in
-            try persist(db, meta)
-            cache(meta)
+        let tags = try Self.parseTags(list)
+        try mutateTable(name) { meta, _ in
+            for (k, v) in tags {
+                meta.tags.removeAll { $0.key == k }
+                meta.tags.append((k, v))
+            }
+            if meta.tags.count > 50 { throw DynamoDBError.limitExceeded("Tag count exceeds the maximum of 50 tags per resource") }
         }
         return [:]
     }
 
     @Sendable func untagResource(_ input: OperationInput, _ context: AWSRequestContext) async throws -> JSONValue {
-        var meta = try tableForARN(input)
+        let name = try tableForARN(input).name
         guard let keys = try input.array("TagKeys") else { throw DynamoDBError.constraint(nil, at: "tagKeys", "Member must not be null") }
         let remove = Set(keys.compactMap(\.stringValue))
-        meta.tags.removeAll { remove.contains($0.key) }
-        try database.write { db in
-            try persist(db, meta)
-            cache(meta)
-        }
+        try mutateTable(name) { meta, _ in meta.tags.removeAll { remove.contains($0.key) } }
         return [:]
     }
 

@@ -4,7 +4,7 @@ import SandboxStorage
 
 extension DynamoDBService {
     @Sendable func updateTimeToLive(_ input: OperationInput, _ context: AWSRequestContext) async throws -> JSONValue {
-        var meta = try existingTable(input)
+        let name = try existingTable(input).name
         guard let spec = try input.object("TimeToLiveSpecification") else {
             throw DynamoDBError.constraint(nil, at: "timeToLiveSpecification", "Member must not be null")
         }
@@ -14,17 +14,15 @@ extension DynamoDBService {
         guard let attribute = spec["AttributeName"]?.stringValue, !attribute.isEmpty else {
             throw DynamoDBError.constraint(nil, at: "timeToLiveSpecification.attributeName", "Member must not be null")
         }
-        if enabled, meta.ttlEnabled { throw DynamoDBError.validation("TimeToLive is already enabled") }
-        if !enabled, !meta.ttlEnabled { throw DynamoDBError.validation("TimeToLive is already disabled") }
-        if !enabled, meta.ttlAttribute != attribute {
-            throw DynamoDBError.validation("TimeToLive is active on a different AttributeName: current AttributeName is \(meta.ttlAttribute ?? "")")
-        }
-        meta.ttlEnabled = enabled
-        meta.ttlAttribute = attribute
-        try database.write { db in
-            try persist(db, meta)
+        try mutateTable(name) { meta, db in
+            if enabled, meta.ttlEnabled { throw DynamoDBError.validation("TimeToLive is already enabled") }
+            if !enabled, !meta.ttlEnabled { throw DynamoDBError.validation("TimeToLive is already disabled") }
+            if !enabled, meta.ttlAttribute != attribute {
+                throw DynamoDBError.validation("TimeToLive is active on a different AttributeName: current AttributeName is \(meta.ttlAttribute ?? "")")
+            }
+            meta.ttlEnabled = enabled
+            meta.ttlAttribute = attribute
             try ItemStore.refreshTTL(db, meta)
-            cache(meta)
         }
         return ["TimeToLiveSpecification": ["Enabled": .bool(enabled), "AttributeName": .string(attribute)]]
     }

@@ -89,7 +89,8 @@ extension DynamoDBService {
             var reasons: [JSONValue] = []
             var failed = false
             var planned: [(TransactEntry, ItemStore.StoredItem?, Item?, Int)] = []
-            for entry in entries {
+            for var entry in entries {
+                entry.table = try current(entry.table)
                 let old = try ItemStore.get(db, entry.table, entry.key)
                 let current = old?.item ?? [:]
                 let cond: Condition?

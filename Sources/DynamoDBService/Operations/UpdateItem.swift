@@ -31,6 +31,7 @@ extension DynamoDBService {
         let returnOld = try returnValuesOnFailure(input)
         let mode = try capacityMode(input)
         let (old, new, size) = try database.write { db -> (ItemStore.StoredItem?, Item, Int) in
+            let table = try current(table)
             let old = try ItemStore.get(db, table, key)
             if let condition, !Evaluator.evaluate(condition, old?.item ?? [:]) {
                 throw DynamoDBError.conditionalCheckFailed(item: returnOld ? old.map { AttributeValue.itemJSON($0.item) } : nil)

@@ -42,7 +42,11 @@ import Testing
     @Test func nestingLimit() {
         var json = #"{"S":"x"}"#
         for _ in 0..<40 { json = #"{"L":["# + json + "]}" }
-        #expect(message(json) == "One or more parameter values were invalid: Nesting Levels have exceeded supported limits")
+        #expect(message(json) == "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit")
+        var ok = #"{"S":"x"}"#
+        for _ in 0..<31 { ok = #"{"M":{"a":"# + ok + "}}" }
+        #expect(message(ok) == nil)
+        #expect(message(#"{"M":{"a":"# + ok + "}}") != nil)
     }
 
     @Test func sizes() {

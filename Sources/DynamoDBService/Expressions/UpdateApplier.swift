@@ -57,6 +57,10 @@ enum UpdateApplier {
                 if let result { try set(result, at: path, in: &item) } else { try remove(path, from: &item) }
             }
         }
+        // Values were each within the limit; placing one inside another may not be.
+        for root in Set(program.actions.map(\.path.root)) where (item[root]?.nestingDepth ?? 0) > AttributeValue.maxDepth {
+            throw AttributeValue.nestingError
+        }
         return item
     }
 

@@ -32,8 +32,19 @@ public indirect enum AttributeValue: Hashable, Sendable {
 
     public static let typeNames: Set<String> = ["S", "N", "B", "SS", "NS", "BS", "M", "L", "NULL", "BOOL"]
 
-    /// Maximum nesting of maps and lists in one value.
-    static let maxDepth = 32
+    /// Maps and lists one attribute value may nest: the item is level 1 of DynamoDB's 32.
+    static let maxDepth = 31
+    static let nestingError = DynamoDBError.validation(
+        "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit")
+
+    /// How many maps/lists deep this value goes.
+    var nestingDepth: Int {
+        switch self {
+        case .m(let m): 1 + (m.values.map(\.nestingDepth).max() ?? 0)
+        case .l(let l): 1 + (l.map(\.nestingDepth).max() ?? 0)
+        default: 0
+        }
+    }
 }
 
 public typealias Item = [String: AttributeValue]
@@ -121,7 +132,7 @@ extension AttributeValue {
             throw .validation("Supplied AttributeValue is empty, must contain exactly one of the supported datatypes")
         }
         if depth >= maxDepth, type == "M" || type == "L" {
-            throw DynamoDBError.invalidParameter("Nesting Levels have exceeded supported limits")
+            throw nestingError
         }
         func string(_ v: JSONValue) throws(DynamoDBError) -> String {
             guard case .string(let s) = v else {

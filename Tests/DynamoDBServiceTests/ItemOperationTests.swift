@@ -275,3 +275,14 @@ import Testing
         #expect(tags[path: "Tags"]?.arrayValue?.count == 40)
     }
 }
+
+@Suite struct ReturnValuesTests {
+    @Test func putAndDeleteTakeOnlyOldValues() async throws {
+        let h = try Harness()
+        try await h.createTable(sk: nil)
+        await h.expectValidation("DeleteItem", #"{"TableName":"Tbl","Key":{"pk":{"S":"a"}},"ReturnValues":"ALL_NEW"}"#, "Return values set to invalid value")
+        await h.expectValidation("PutItem", #"{"TableName":"Tbl","Item":{"pk":{"S":"a"}},"ReturnValues":"UPDATED_NEW"}"#, "Return values set to invalid value")
+        await h.expectValidation("PutItem", #"{"TableName":"Tbl","Item":{"pk":{"S":"a"}},"ReturnValues":"BOGUS"}"#,
+                                 "1 validation error detected: Value 'BOGUS' at 'returnValues' failed to satisfy constraint: Member must satisfy enum value set: [ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]")
+    }
+}

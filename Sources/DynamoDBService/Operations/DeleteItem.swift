@@ -7,10 +7,7 @@ extension DynamoDBService {
         let table = try table(forItemOperation: input)
         try Self.rejectLegacy(input, ["Expected", "ConditionalOperator"])
         let key = try table.itemKey(fromKey: try parseKey(input))
-        let returnValues = try input.string("ReturnValues") ?? "NONE"
-        guard returnValues == "NONE" || returnValues == "ALL_OLD" else {
-            throw DynamoDBError.validation("ReturnValues can only be ALL_OLD or NONE")
-        }
+        let returnValues = try returnValuesOldOnly(input)
         let ctx = try expressionContext(input, expressionMembers: ["ConditionExpression"])
         let condition = try condition(input, ctx)
         try ctx.checkAllUsed()

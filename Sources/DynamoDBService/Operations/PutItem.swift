@@ -11,10 +11,7 @@ extension DynamoDBService {
         let key = try table.itemKey(ofItem: item)
         let size = try Self.checkItemSize(item)
         for index in table.indexes { _ = try table.indexKey(index, of: item) }
-        let returnValues = try input.string("ReturnValues") ?? "NONE"
-        guard returnValues == "NONE" || returnValues == "ALL_OLD" else {
-            throw DynamoDBError.validation("ReturnValues can only be ALL_OLD or NONE")
-        }
+        let returnValues = try returnValuesOldOnly(input)
         let ctx = try expressionContext(input, expressionMembers: ["ConditionExpression"])
         let condition = try condition(input, ctx)
         try ctx.checkAllUsed()

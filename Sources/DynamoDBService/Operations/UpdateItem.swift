@@ -5,6 +5,16 @@ import SandboxStorage
 extension DynamoDBService {
     static let returnValuesChoices: Set<String> = ["NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"]
 
+    /// PutItem and DeleteItem take only NONE or ALL_OLD.
+    func returnValuesOldOnly(_ input: OperationInput) throws -> String {
+        let value = try input.string("ReturnValues") ?? "NONE"
+        guard Self.returnValuesChoices.contains(value) else {
+            throw DynamoDBError.constraint(value, at: "returnValues", "Member must satisfy enum value set: [ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]")
+        }
+        guard value == "NONE" || value == "ALL_OLD" else { throw DynamoDBError.validation("Return values set to invalid value") }
+        return value
+    }
+
     /// Parses an UpdateExpression and rejects updates of key attributes.
     func updateProgram(_ text: String?, table: TableMeta, _ ctx: ExpressionContext) throws -> UpdateProgram? {
         guard let text else { return nil }

@@ -27,4 +27,25 @@ struct PerformanceTests {
         for _ in 0..<2000 { _ = try await h.service.call("Query", q) }
         print("Query: \(Int(2000 / Date().timeIntervalSince(start)))/s")
     }
+
+    @Test func throughTheRouter() async throws {
+        let h = try Harness()
+        try await h.createTable()
+        let router = AWSProtocolRouter(services: [h.service])
+        func request(_ op: String, _ body: String) -> AWSRequest {
+            var headers = HTTPHeaders()
+            headers.add("x-amz-target", "DynamoDB_20120810.\(op)")
+            headers.add("content-type", "application/x-amz-json-1.0")
+            return AWSRequest(method: "POST", target: "/", headers: headers, body: Array(body.utf8))
+        }
+        let n = 10_000
+        let puts = (0..<n).map { i in request("PutItem", #"{"TableName":"Tbl","Item":{"pk":{"S":"p\#(i % 100)"},"sk":{"S":"s\#(i)"},"v":{"N":"\#(i)"},"name":{"S":"item number \#(i)"}}}"#) }
+        var start = Date()
+        for r in puts { _ = await router.route(r) }
+        print("router PutItem: \(Int(Double(n) / Date().timeIntervalSince(start)))/s")
+        let gets = (0..<n).map { i in request("GetItem", #"{"TableName":"Tbl","Key":{"pk":{"S":"p\#(i % 100)"},"sk":{"S":"s\#(i)"}}}"#) }
+        start = Date()
+        for r in gets { _ = await router.route(r) }
+        print("router GetItem: \(Int(Double(n) / Date().timeIntervalSince(start)))/s")
+    }
 }

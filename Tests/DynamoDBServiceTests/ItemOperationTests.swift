@@ -286,3 +286,19 @@ import Testing
                                  "1 validation error detected: Value 'BOGUS' at 'returnValues' failed to satisfy constraint: Member must satisfy enum value set: [ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]")
     }
 }
+
+@Suite struct ItemCollectionMetricsTests {
+    @Test func onlyForTablesWithLocalIndexes() async throws {
+        let h = try Harness()
+        try await h.createTable(extra: #","LocalSecondaryIndexes":[{"IndexName":"L","KeySchema":[{"AttributeName":"pk","KeyType":"HASH"},{"AttributeName":"x","KeyType":"RANGE"}],"Projection":{"ProjectionType":"KEYS_ONLY"}}],"AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"},{"AttributeName":"sk","AttributeType":"S"},{"AttributeName":"x","AttributeType":"S"}]"#)
+        let r = try await h.call("PutItem", #"{"TableName":"Tbl","Item":{"pk":{"S":"a"},"sk":{"S":"1"}},"ReturnItemCollectionMetrics":"SIZE"}"#)
+        #expect(r[path: "ItemCollectionMetrics", "ItemCollectionKey"] == ["pk": ["S": "a"]])
+        #expect(r[path: "ItemCollectionMetrics", "SizeEstimateRangeGB"] == [.number("0.0"), .number("1.0")])
+        // A KEYS_ONLY LSI still answers ALL_ATTRIBUTES by reading the table.
+        try await h.call("PutItem", #"{"TableName":"Tbl","Item":{"pk":{"S":"a"},"sk":{"S":"2"},"x":{"S":"k"},"extra":{"N":"1"}}}"#)
+        let q = try await h.call("Query", #"{"TableName":"Tbl","IndexName":"L","Select":"ALL_ATTRIBUTES","KeyConditionExpression":"pk = :a","ExpressionAttributeValues":{":a":{"S":"a"}}}"#)
+        #expect(q[path: "Items", 0, "extra"] == ["N": "1"])
+        let projected = try await h.call("Query", #"{"TableName":"Tbl","IndexName":"L","KeyConditionExpression":"pk = :a","ExpressionAttributeValues":{":a":{"S":"a"}}}"#)
+        #expect(projected[path: "Items", 0, "extra"] == nil)
+    }
+}

@@ -91,6 +91,17 @@ extension DynamoDBService {
         return raw == "ALL_OLD"
     }
 
+    /// `ItemCollectionMetrics` for ReturnItemCollectionMetrics=SIZE: only tables with local
+    /// secondary indexes have item collections.
+    func itemCollectionMetrics(_ input: OperationInput, table: TableMeta, item: Item?) throws -> JSONValue? {
+        guard let mode = try input.string("ReturnItemCollectionMetrics") else { return nil }
+        guard mode == "SIZE" || mode == "NONE" else {
+            throw DynamoDBError.constraint(mode, at: "returnItemCollectionMetrics", "Member must satisfy enum value set: [SIZE, NONE]")
+        }
+        guard mode == "SIZE", !table.lsis.isEmpty, let key = item?[table.hashKey.name] else { return nil }
+        return ["ItemCollectionKey": .object(JSONObject([(table.hashKey.name, key.json)])), "SizeEstimateRangeGB": [.number("0.0"), .number("1.0")]]
+    }
+
     static func itemJSON(_ item: Item) -> JSONValue { .object(AttributeValue.itemJSON(item)) }
 
     static func checkItemSize(_ item: Item, update: Bool = false) throws -> Int {

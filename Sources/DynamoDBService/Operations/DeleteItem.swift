@@ -13,6 +13,7 @@ extension DynamoDBService {
         try ctx.checkAllUsed()
         let returnOld = try returnValuesOnFailure(input)
         let mode = try capacityMode(input)
+        _ = try itemCollectionMetrics(input, table: table, item: nil)  // validates the enum before writing
         let old = try database.write { db -> ItemStore.StoredItem? in
             let table = try current(table)
             let old = try ItemStore.get(db, table, key)
@@ -24,6 +25,7 @@ extension DynamoDBService {
         }
         var out = JSONObject()
         if returnValues == "ALL_OLD", let old { out["Attributes"] = Self.itemJSON(old.item) }
+        out.set("ItemCollectionMetrics", try itemCollectionMetrics(input, table: table, item: old?.item))
         out.set("ConsumedCapacity", consumedCapacity(mode, table: table.name, units: Self.writeUnits(old?.size ?? 0), read: false))
         return .object(out)
     }

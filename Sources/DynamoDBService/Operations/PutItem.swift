@@ -17,6 +17,7 @@ extension DynamoDBService {
         try ctx.checkAllUsed()
         let returnOld = try returnValuesOnFailure(input)
         let mode = try capacityMode(input)
+        _ = try itemCollectionMetrics(input, table: table, item: nil)  // validates the enum before writing
         let needOld = condition != nil || returnValues == "ALL_OLD" || !table.indexes.isEmpty || mode != .none
         let old = try database.write { db -> ItemStore.StoredItem? in
             let table = try current(table)
@@ -29,6 +30,7 @@ extension DynamoDBService {
         }
         var out = JSONObject()
         if returnValues == "ALL_OLD", let old { out["Attributes"] = Self.itemJSON(old.item) }
+        out.set("ItemCollectionMetrics", try itemCollectionMetrics(input, table: table, item: item))
         out.set("ConsumedCapacity", consumedCapacity(mode, table: table.name, units: Self.writeUnits(max(size, old?.size ?? 0)), read: false))
         return .object(out)
     }

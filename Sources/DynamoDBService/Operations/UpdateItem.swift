@@ -40,6 +40,7 @@ extension DynamoDBService {
         try ctx.checkAllUsed()
         let returnOld = try returnValuesOnFailure(input)
         let mode = try capacityMode(input)
+        _ = try itemCollectionMetrics(input, table: table, item: nil)  // validates the enum before writing
         let (old, new, size) = try database.write { db -> (ItemStore.StoredItem?, Item, Int) in
             let table = try current(table)
             let old = try ItemStore.get(db, table, key)
@@ -65,6 +66,7 @@ extension DynamoDBService {
             if !p.isEmpty { out["Attributes"] = Self.itemJSON(p) }
         default: break
         }
+        out.set("ItemCollectionMetrics", try itemCollectionMetrics(input, table: table, item: new))
         out.set("ConsumedCapacity", consumedCapacity(mode, table: table.name, units: Self.writeUnits(max(size, old?.size ?? 0)), read: false))
         return .object(out)
     }

@@ -302,3 +302,56 @@ import Testing
         #expect(projected[path: "Items", 0, "extra"] == nil)
     }
 }
+
+@Suite struct PagingOrderTests {
+    func keys(_ r: JSONValue) -> [String] {
+        r[path: "Items"]?.arrayValue?.map { "\($0[path: "pk", "S"]?.stringValue ?? "")/\($0[path: "sk", "N"]?.stringValue ?? $0[path: "sk", "S"]?.stringValue ?? "")" } ?? []
+    }
+
+    @Test func scanAndDescendingQueryPagesCoverEverythingOnce() async throws {
+        let h = try Harness()
+        try await h.createTable(sk: "N", extra: #","GlobalSecondaryIndexes":[{"IndexName":"G","KeySchema":[{"AttributeName":"g","KeyType":"HASH"},{"AttributeName":"sk","KeyType":"RANGE"}],"Projection":{"ProjectionType":"ALL"}}],"AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"},{"AttributeName":"sk","AttributeType":"N"},{"AttributeName":"g","AttributeType":"S"}]"#)
+        var expected: [String] = []
+        for p in ["a", "b", "c"] {
+            for n in [-5, 0, 3, 12] {
+                try await h.call("PutItem", #"{"TableName":"Tbl","Item":{"pk":{"S":"\#(p)"},"sk":{"N":"\#(n)"},"g":{"S":"all"}}}"#)
+                expected.append("\(p)/\(n)")
+            }
+        }
+        func collect(_ base: String) async throws -> [String] {
+            var out: [String] = []
+            var start = ""
+            repeat {
+                let r = try await h.call(base.contains("KeyCondition") ? "Query" : "Scan", "{" + base + start + "}")
+                out += keys(r)
+                start = r[path: "LastEvaluatedKey"].map { #","ExclusiveStartKey":"# + $0.serializedString() } ?? ""
+            } while !start.isEmpty
+            return out
+        }
+        let scanned = try await collect(#""TableName":"Tbl","Limit":5"#)
+        #expect(scanned.sorted() == expected.sorted())
+        let descending = try await collect(#""TableName":"Tbl","Limit":3,"ScanIndexForward":false,"KeyConditionExpression":"pk = :p","ExpressionAttributeValues":{":p":{"S":"b"}}"#)
+        #expect(descending == ["b/12", "b/3", "b/0", "b/-5"])
+        let viaIndex = try await collect(#""TableName":"Tbl","IndexName":"G","Limit":5,"KeyConditionExpression":"g = :g","ExpressionAttributeValues":{":g":{"S":"all"}}"#)
+        #expect(viaIndex.count == 12)
+        #expect(viaIndex.map { Int($0.split(separator: "/")[1])! } == [-5, -5, -5, 0, 0, 0, 3, 3, 3, 12, 12, 12])
+        let indexScan = try await collect(#""TableName":"Tbl","IndexName":"G","Limit":4"#)
+        #expect(indexScan.sorted() == expected.sorted())
+        // Removing the index key takes the item out of the (sparse) index.
+        try await h.call("UpdateItem", #"{"TableName":"Tbl","Key":{"pk":{"S":"a"},"sk":{"N":"0"}},"UpdateExpression":"REMOVE g"}"#)
+        let after = try await h.call("Query", #"{"TableName":"Tbl","IndexName":"G","Select":"COUNT","KeyConditionExpression":"g = :g","ExpressionAttributeValues":{":g":{"S":"all"}}}"#)
+        #expect(after[path: "Count"] == 11)
+    }
+
+    @Test func binarySortKeyPrefix() async throws {
+        let h = try Harness()
+        try await h.createTable(sk: "B")
+        for b in ["AAE=", "AAH/", "AQ==", "/w=="] {  // 00 01 / 00 01 ff / 01 / ff
+            try await h.call("PutItem", #"{"TableName":"Tbl","Item":{"pk":{"S":"p"},"sk":{"B":"\#(b)"}}}"#)
+        }
+        let r = try await h.call("Query", #"{"TableName":"Tbl","KeyConditionExpression":"pk = :p AND begins_with(sk, :pre)","ExpressionAttributeValues":{":p":{"S":"p"},":pre":{"B":"AA=="}}}"#)
+        #expect(r[path: "Items"]?.arrayValue?.compactMap { $0[path: "sk", "B"]?.stringValue } == ["AAE=", "AAH/"])
+        let all = try await h.call("Query", #"{"TableName":"Tbl","KeyConditionExpression":"pk = :p","ExpressionAttributeValues":{":p":{"S":"p"}}}"#)
+        #expect(all[path: "Items"]?.arrayValue?.compactMap { $0[path: "sk", "B"]?.stringValue } == ["AAE=", "AAH/", "AQ==", "/w=="])
+    }
+}

@@ -2,48 +2,7 @@ import AWSCore
 import Foundation
 import SandboxStorage
 
-/// DescribeTable, ListTables, DeleteTable, UpdateTable, DescribeEndpoints, DescribeLimits.
 extension DynamoDBService {
-    func existingTable(_ input: OperationInput) throws -> TableMeta {
-        let name = try Self.validateTableName(try input.string("TableName"))
-        guard let meta = cachedTable(name) else { throw DynamoDBError.tableNotFound(name) }
-        return meta
-    }
-
-    @Sendable func describeTable(_ input: OperationInput, _ context: AWSRequestContext) async throws -> JSONValue {
-        let meta = try existingTable(input)
-        let stats = try database.read { db in try ItemStore.stats(db, meta) }
-        return ["Table": meta.describe(stats: stats)]
-    }
-
-    @Sendable func listTables(_ input: OperationInput, _ context: AWSRequestContext) async throws -> JSONValue {
-        let limit = try input.int("Limit") ?? 100
-        if limit < 1 || limit > 100 {
-            throw DynamoDBError.constraint(String(limit), at: "limit", limit < 1 ? "Member must have value greater than or equal to 1" : "Member must have value less than or equal to 100")
-        }
-        let start = try input.string("ExclusiveStartTableName")
-        var names = allTableNames().sorted()
-        if let start { names = names.filter { $0 > start } }
-        var out = JSONObject()
-        out["TableNames"] = .array(names.prefix(limit).map { .string($0) })
-        if names.count > limit { out["LastEvaluatedTableName"] = .string(names[limit - 1]) }
-        return .object(out)
-    }
-
-    @Sendable func deleteTable(_ input: OperationInput, _ context: AWSRequestContext) async throws -> JSONValue {
-        let meta = try existingTable(input)
-        if meta.deletionProtection {
-            throw DynamoDBError.validation("Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.")
-        }
-        let stats = try database.write { db in
-            let stats = try ItemStore.stats(db, meta)
-            try ItemStore.dropTable(db, meta)
-            uncache(meta.name)
-            return stats
-        }
-        return ["TableDescription": meta.describe(stats: stats, status: "DELETING")]
-    }
-
     @Sendable func updateTable(_ input: OperationInput, _ context: AWSRequestContext) async throws -> JSONValue {
         let name = try existingTable(input).name
         let final = try mutateTable(name) { meta, db in
@@ -140,43 +99,5 @@ extension DynamoDBService {
         }
         let stats = try database.read { db in try ItemStore.stats(db, final) }
         return ["TableDescription": final.describe(stats: stats)]
-    }
-
-    @Sendable func describeEndpoints(_ input: OperationInput, _ context: AWSRequestContext) async throws -> JSONValue {
-        let address = context.request.headers["host"] ?? "dynamodb.\(context.region).amazonaws.com"
-        return ["Endpoints": [["Address": .string(address), "CachePeriodInMinutes": 1440]]]
-    }
-
-    @Sendable func describeLimits(_ input: OperationInput, _ context: AWSRequestContext) async throws -> JSONValue {
-        [
-            "AccountMaxReadCapacityUnits": 80000, "AccountMaxWriteCapacityUnits": 80000,
-            "TableMaxReadCapacityUnits": 40000, "TableMaxWriteCapacityUnits": 40000,
-        ]
-    }
-}
-
-/// Point-in-time recovery settings: accepted and echoed (the sandbox keeps no backups).
-extension DynamoDBService {
-    @Sendable func describeContinuousBackups(_ input: OperationInput, _ context: AWSRequestContext) async throws -> JSONValue {
-        let meta = try existingTable(input)
-        return ["ContinuousBackupsDescription": continuousBackups(meta)]
-    }
-
-    @Sendable func updateContinuousBackups(_ input: OperationInput, _ context: AWSRequestContext) async throws -> JSONValue {
-        let name = try existingTable(input).name
-        guard let spec = try input.object("PointInTimeRecoverySpecification"),
-              let enabled = spec["PointInTimeRecoveryEnabled"]?.boolValue
-        else {
-            throw DynamoDBError.constraint(nil, at: "pointInTimeRecoverySpecification", "Member must not be null")
-        }
-        let meta = try mutateTable(name) { meta, _ in meta.pointInTimeRecovery = enabled }
-        return ["ContinuousBackupsDescription": continuousBackups(meta)]
-    }
-
-    private func continuousBackups(_ meta: TableMeta) -> JSONValue {
-        [
-            "ContinuousBackupsStatus": "ENABLED",
-            "PointInTimeRecoveryDescription": ["PointInTimeRecoveryStatus": meta.pointInTimeRecovery ? "ENABLED" : "DISABLED"],
-        ]
     }
 }

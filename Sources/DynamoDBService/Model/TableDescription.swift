@@ -1,4 +1,4 @@
-public import AWSCore
+import AWSCore
 import Foundation
 
 /// A key attribute: name and scalar type (`S`, `N`, `B`).

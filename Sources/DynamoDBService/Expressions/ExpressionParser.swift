@@ -16,10 +16,29 @@ struct ExpressionParser {
 
     private mutating func note(_ error: any Error) {
         guard let e = error as? DynamoDBError else { return }
-        let m = e.message
-        let priority = m.contains("redundant parentheses") ? 0 : m.contains("Invalid function name") ? 1
-            : m.contains("is not allowed") ? 2 : m.contains("reserved keyword") ? 3 : 4
+        let priority = kind == .update ? Self.updatePriority(e.message) : Self.conditionPriority(e.message)
         if deferred[priority] == nil { deferred[priority] = e }
+    }
+
+    /// Condition-like expressions: parentheses, unknown function, misused function, reserved
+    /// word, then placeholder/operand/type errors in the order met.
+    private static func conditionPriority(_ m: String) -> Int {
+        m.contains("redundant parentheses") ? 0 : m.contains("Invalid function name") ? 1
+            : m.contains("is not allowed") ? 2 : m.contains("reserved keyword") ? 3 : 4
+    }
+
+    /// UpdateExpression: reserved word, unknown function, repeated section, undefined name,
+    /// undefined value, overlapping paths, conflicting paths, ADD/DELETE operand, then the rest.
+    private static func updatePriority(_ m: String) -> Int {
+        if m.contains("reserved keyword") { return 0 }
+        if m.contains("Invalid function name") || m.contains("redundant parentheses") || m.contains("is not allowed") { return 1 }
+        if m.contains("section can only be used once") { return 2 }
+        if m.contains("attribute name used in the document path is not defined") { return 3 }
+        if m.contains("attribute value used in expression is not defined") { return 4 }
+        if m.contains("paths overlap") { return 5 }
+        if m.contains("paths conflict") { return 6 }
+        if m.contains("; operator: ") { return 7 }
+        return 8
     }
 
     private func throwDeferred() throws(DynamoDBError) {
@@ -120,8 +139,10 @@ struct ExpressionParser {
 
     private mutating func enter() throws(DynamoDBError) {
         depth += 1
+        // Every nesting level that is not a bare parenthesis counts as an operator, and those
+        // stop at 300 first; so this deep, the expression is made of redundant parentheses.
         if depth > ExpressionLimits.maxNesting {
-            throw error("The expression has too many nested levels; nesting levels: \(depth)")
+            throw error("The expression has redundant parentheses;")
         }
     }
 
@@ -475,7 +496,7 @@ struct ExpressionParser {
             let section = word.uppercased()
             guard ["SET", "REMOVE", "ADD", "DELETE"].contains(section) else { throw syntaxError(at: pos) }
             if seen.contains(section) {
-                throw error("The \"\(section)\" section can only be used once in an update expression;")
+                note(error("The \"\(section)\" section can only be used once in an update expression;"))
             }
             seen.insert(section)
             _ = advance()
@@ -503,8 +524,8 @@ struct ExpressionParser {
                 }
             } while accept(",")
         }
+        do { try checkOverlaps(actions.map(\.path)) } catch { note(error) }
         try throwDeferred()
-        try checkOverlaps(actions.map(\.path))
         return UpdateProgram(actions: actions)
     }
 
@@ -559,27 +580,34 @@ struct ExpressionParser {
 
     // MARK: Overlap
 
+    /// Paths overlap when one is a prefix of the other; they conflict when one steps into a map
+    /// where the other indexes a list. An overlap is reported in preference to a conflict.
     private func checkOverlaps(_ paths: [DocumentPath]) throws(DynamoDBError) {
         guard paths.count > 1 else { return }
+        var conflict: DynamoDBError?
         for i in 0..<paths.count {
             for j in 0..<i {
                 let a = paths[j].elements, b = paths[i].elements
                 var k = 0
                 var differ = false
-                while k < min(a.count, b.count) {
+                var conflicting = false
+                while k < min(a.count, b.count), !differ, !conflicting {
                     switch (a[k], b[k]) {
-                    case (.name(let x), .name(let y)): if x != y { differ = true }
-                    case (.index(let x), .index(let y)): if x != y { differ = true }
-                    default:
-                        throw error("Two document paths conflict with each other; must remove or rewrite one of these paths; path one: \(paths[j]), path two: \(paths[i])")
+                    case (.name(let x), .name(let y)): differ = x != y
+                    case (.index(let x), .index(let y)): differ = x != y
+                    default: conflicting = true
                     }
-                    if differ { break }
                     k += 1
                 }
-                if !differ {
+                if conflicting {
+                    if conflict == nil {
+                        conflict = error("Two document paths conflict with each other; must remove or rewrite one of these paths; path one: \(paths[j]), path two: \(paths[i])")
+                    }
+                } else if !differ {
                     throw error("Two document paths overlap with each other; must remove or rewrite one of these paths; path one: \(paths[j]), path two: \(paths[i])")
                 }
             }
         }
+        if let conflict { throw conflict }
     }
 }

@@ -51,7 +51,8 @@ import Testing
 
     @Test func sizes() {
         #expect(AttributeValue.itemSize(["ab": .s("xyz")]) == 5)
-        #expect(AttributeValue.itemSize(["n": .n(DynamoNumber(12345))]) == 1 + 4)
+        #expect(AttributeValue.itemSize(["n": .n(DynamoNumber(12345))]) == 1 + 5)
+        #expect(AttributeValue.itemSize(["n": .n(DynamoNumber(1234))]) == 1 + 3)
         #expect(AttributeValue.itemSize(["b": .bool(true), "z": .null]) == 4)
     }
 

@@ -106,7 +106,12 @@ extension AttributeValue {
         }
     }
 
-    static func numberSize(_ n: DynamoNumber) -> Int { n.isZero ? 1 : (n.digits.count + 1) / 2 + 1 }
+    /// Digits are stored in pairs aligned to the exponent, plus an exponent byte (the rule
+    /// dynalite measured against DynamoDB's consumed capacity).
+    static func numberSize(_ n: DynamoNumber) -> Int {
+        if n.isZero { return 1 }
+        return (n.digits.count + 1) / 2 + (n.scientificExponent % 2 != 0 ? 1 : 2)
+    }
 
     static func itemSize(_ item: Item) -> Int {
         item.reduce(0) { $0 + $1.key.utf8.count + $1.value.size }

@@ -355,3 +355,28 @@ import Testing
         #expect(all[path: "Items"]?.arrayValue?.compactMap { $0[path: "sk", "B"]?.stringValue } == ["AAE=", "AAH/", "AQ==", "/w=="])
     }
 }
+
+@Suite struct LegacyParameterTests {
+    @Test func expectedAttributeUpdatesKeyConditionsAndFilters() async throws {
+        let h = try Harness()
+        try await h.createTable(sk: "N")
+        try await h.call("PutItem", #"{"TableName":"Tbl","Item":{"pk":{"S":"a"},"sk":{"N":"1"},"n":{"N":"5"}},"Expected":{"pk":{"Exists":false}}}"#)
+        let failed = await h.error("PutItem", #"{"TableName":"Tbl","Item":{"pk":{"S":"a"},"sk":{"N":"1"}},"Expected":{"pk":{"Exists":false}}}"#)
+        #expect(failed?.code == "ConditionalCheckFailedException")
+        let updated = try await h.call("UpdateItem", #"""
+            {"TableName":"Tbl","Key":{"pk":{"S":"a"},"sk":{"N":"1"}},"AttributeUpdates":{"n":{"Action":"ADD","Value":{"N":"2"}},"l":{"Action":"ADD","Value":{"L":[{"S":"x"}]}},"gone":{"Action":"DELETE"}},
+             "Expected":{"n":{"ComparisonOperator":"GE","AttributeValueList":[{"N":"5"}]}},"ReturnValues":"ALL_NEW"}
+            """#)
+        #expect(updated[path: "Attributes"] == ["pk": ["S": "a"], "sk": ["N": "1"], "n": ["N": "7"], "l": ["L": [["S": "x"]]]])
+        try await h.call("PutItem", #"{"TableName":"Tbl","Item":{"pk":{"S":"a"},"sk":{"N":"2"},"n":{"N":"1"}}}"#)
+        let q = try await h.call("Query", #"{"TableName":"Tbl","KeyConditions":{"pk":{"ComparisonOperator":"EQ","AttributeValueList":[{"S":"a"}]},"sk":{"ComparisonOperator":"GT","AttributeValueList":[{"N":"0"}]}},"QueryFilter":{"n":{"ComparisonOperator":"GT","AttributeValueList":[{"N":"3"}]}}}"#)
+        #expect(q[path: "Count"] == 1)
+        #expect(q[path: "ScannedCount"] == 2)
+        let s = try await h.call("Scan", #"{"TableName":"Tbl","ScanFilter":{"l":{"ComparisonOperator":"NOT_NULL"}}}"#)
+        #expect(s[path: "Count"] == 1)
+        await h.expectValidation("PutItem", #"{"TableName":"Tbl","Item":{"pk":{"S":"a"},"sk":{"N":"1"}},"Expected":{"pk":{"Exists":false}},"ConditionExpression":"attribute_not_exists(pk)"}"#,
+                                 "Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {Expected} Expression parameters: {ConditionExpression}")
+        await h.expectValidation("Scan", #"{"TableName":"Tbl","ScanFilter":{"n":{"ComparisonOperator":"BETWEEN","AttributeValueList":[{"N":"1"}]}}}"#,
+                                 "One or more parameter values were invalid: Invalid number of argument(s) for the BETWEEN ComparisonOperator")
+    }
+}

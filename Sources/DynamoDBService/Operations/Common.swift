@@ -51,12 +51,6 @@ extension DynamoDBService {
         return try ExpressionContext(names: names, values: values)
     }
 
-    static func rejectLegacy(_ input: OperationInput, _ members: [String]) throws {
-        for m in members where input[m] != nil {
-            throw DynamoDBError.validation("The legacy parameter \(m) is not supported by mesh-sandbox; use the expression parameters instead")
-        }
-    }
-
     /// `ProjectionExpression`, or legacy `AttributesToGet` as top-level paths.
     func projection(_ input: OperationInput, _ context: ExpressionContext) throws -> [DocumentPath]? {
         let expression = try input.string("ProjectionExpression")

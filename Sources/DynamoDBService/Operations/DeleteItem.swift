@@ -5,11 +5,11 @@ import SandboxStorage
 extension DynamoDBService {
     @Sendable func deleteItem(_ input: OperationInput, _ context: AWSRequestContext) async throws -> JSONValue {
         let table = try table(forItemOperation: input)
-        try Self.rejectLegacy(input, ["Expected", "ConditionalOperator"])
+        try Self.checkNotMixed(input, legacy: "Expected", expressions: ["ConditionExpression"])
         let key = try table.itemKey(fromKey: try parseKey(input))
         let returnValues = try returnValuesOldOnly(input)
         let ctx = try expressionContext(input, expressionMembers: ["ConditionExpression"])
-        let condition = try condition(input, ctx)
+        let condition = try condition(input, ctx) ?? Self.legacyCondition(input, member: "Expected", allowExists: true)
         try ctx.checkAllUsed()
         let returnOld = try returnValuesOnFailure(input)
         let mode = try capacityMode(input)

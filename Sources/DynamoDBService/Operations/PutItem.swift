@@ -5,7 +5,7 @@ import SandboxStorage
 extension DynamoDBService {
     @Sendable func putItem(_ input: OperationInput, _ context: AWSRequestContext) async throws -> JSONValue {
         let table = try table(forItemOperation: input)
-        try Self.rejectLegacy(input, ["Expected", "ConditionalOperator"])
+        try Self.checkNotMixed(input, legacy: "Expected", expressions: ["ConditionExpression"])
         guard let itemJSON = input["Item"] else { throw DynamoDBError.constraint(nil, at: "item", "Member must not be null") }
         let item = try AttributeValue.parseItem(itemJSON)
         let key = try table.itemKey(ofItem: item)
@@ -13,7 +13,7 @@ extension DynamoDBService {
         for index in table.indexes { _ = try table.indexKey(index, of: item) }
         let returnValues = try returnValuesOldOnly(input)
         let ctx = try expressionContext(input, expressionMembers: ["ConditionExpression"])
-        let condition = try condition(input, ctx)
+        let condition = try condition(input, ctx) ?? Self.legacyCondition(input, member: "Expected", allowExists: true)
         try ctx.checkAllUsed()
         let returnOld = try returnValuesOnFailure(input)
         let mode = try capacityMode(input)

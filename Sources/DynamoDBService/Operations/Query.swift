@@ -4,20 +4,29 @@ import SandboxStorage
 
 extension DynamoDBService {
     @Sendable func query(_ input: OperationInput, _ context: AWSRequestContext) async throws -> JSONValue {
-        try Self.rejectLegacy(input, ["KeyConditions", "QueryFilter", "ConditionalOperator"])
+        try Self.checkNotMixed(input, legacy: "KeyConditions", expressions: ["KeyConditionExpression"])
+        try Self.checkNotMixed(input, legacy: "QueryFilter", expressions: ["FilterExpression"])
         let ctx = try expressionContext(input, expressionMembers: ["KeyConditionExpression", "FilterExpression", "ProjectionExpression"])
-        let request = try readRequest(input, kind: "Query", ctx: ctx)
-        guard let keyText = try input.string("KeyConditionExpression") else {
+        var request = try readRequest(input, kind: "Query", ctx: ctx)
+        let keyExpression: Condition
+        if let keyText = try input.string("KeyConditionExpression") {
+            keyExpression = try ExpressionParser.parseCondition(keyText, kind: .keyCondition, context: ctx)
+        } else if let legacy = try Self.legacyCondition(input, member: "KeyConditions", allowExists: false, useConditionalOperator: false) {
+            keyExpression = legacy
+        } else {
             throw DynamoDBError.validation("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.")
         }
-        let keyExpression = try ExpressionParser.parseCondition(keyText, kind: .keyCondition, context: ctx)
         try ctx.checkAllUsed()
+        let legacyFilter = try Self.legacyCondition(input, member: "QueryFilter", allowExists: false)
+        if request.filter == nil { request.filter = legacyFilter }
         let (hashKey, rangeKey) = request.index.map { ($0.hashKey, $0.rangeKey) } ?? (request.table.hashKey, request.table.rangeKey)
         let keyCondition = try KeyCondition.extract(keyExpression, hashKey: hashKey, rangeKey: rangeKey)
         if let filter = request.filter {
             let keys = Set([hashKey.name] + (rangeKey.map { [$0.name] } ?? []))
             if let used = Self.paths(in: filter).first(where: { keys.contains($0.root) }) {
-                throw DynamoDBError.validation("Filter Expression can only contain non-primary key attributes: Primary key attribute: \(used.root)")
+                throw DynamoDBError.validation(legacyFilter != nil
+                    ? "QueryFilter can only contain non-key attributes: Primary key attribute: \(used.root)"
+                    : "Filter Expression can only contain non-primary key attributes: Primary key attribute: \(used.root)")
             }
         }
         if let after = request.after, (after.indexKey ?? after.key).hk != keyCondition.hashBytes {

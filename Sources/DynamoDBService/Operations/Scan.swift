@@ -4,10 +4,11 @@ import SandboxStorage
 
 extension DynamoDBService {
     @Sendable func scan(_ input: OperationInput, _ context: AWSRequestContext) async throws -> JSONValue {
-        try Self.rejectLegacy(input, ["ScanFilter", "ConditionalOperator"])
+        try Self.checkNotMixed(input, legacy: "ScanFilter", expressions: ["FilterExpression"])
         let ctx = try expressionContext(input, expressionMembers: ["FilterExpression", "ProjectionExpression"])
         var request = try readRequest(input, kind: "Scan", ctx: ctx)
         try ctx.checkAllUsed()
+        if request.filter == nil { request.filter = try Self.legacyCondition(input, member: "ScanFilter", allowExists: false) }
         let segment = try input.int("Segment")
         let total = try input.int("TotalSegments")
         switch (segment, total) {

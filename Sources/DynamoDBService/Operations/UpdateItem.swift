@@ -27,7 +27,8 @@ extension DynamoDBService {
 
     @Sendable func updateItem(_ input: OperationInput, _ context: AWSRequestContext) async throws -> JSONValue {
         let table = try table(forItemOperation: input)
-        try Self.rejectLegacy(input, ["Expected", "ConditionalOperator", "AttributeUpdates"])
+        try Self.checkNotMixed(input, legacy: "Expected", expressions: ["ConditionExpression"])
+        try Self.checkNotMixed(input, legacy: "AttributeUpdates", expressions: ["UpdateExpression"])
         let keyItem = try parseKey(input)
         let key = try table.itemKey(fromKey: keyItem)
         let returnValues = try input.string("ReturnValues") ?? "NONE"
@@ -35,8 +36,8 @@ extension DynamoDBService {
             throw DynamoDBError.constraint(returnValues, at: "returnValues", "Member must satisfy enum value set: [ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]")
         }
         let ctx = try expressionContext(input, expressionMembers: ["ConditionExpression", "UpdateExpression"])
-        let program = try updateProgram(try input.string("UpdateExpression"), table: table, ctx)
-        let condition = try condition(input, ctx)
+        let program = try updateProgram(try input.string("UpdateExpression"), table: table, ctx) ?? Self.legacyUpdates(input, table: table)
+        let condition = try condition(input, ctx) ?? Self.legacyCondition(input, member: "Expected", allowExists: true)
         try ctx.checkAllUsed()
         let returnOld = try returnValuesOnFailure(input)
         let mode = try capacityMode(input)

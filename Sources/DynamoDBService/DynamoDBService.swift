@@ -154,6 +154,15 @@ public final class DynamoDBService: AWSService, @unchecked Sendable {
 
     // MARK: TTL sweeper
 
+    /// Sweeps expired items every `period` until the task is cancelled (errors are skipped:
+    /// the next round retries). A convenience for callers without their own scheduler.
+    public func runTTLSweeper(every period: Duration) async {
+        while !Task.isCancelled {
+            _ = try? sweepExpiredItems()
+            try? await Task.sleep(for: period)
+        }
+    }
+
     /// Deletes items whose TTL attribute (a Number of epoch seconds) is in the past, as DynamoDB's
     /// background process does. Returns how many were deleted. Call periodically.
     @discardableResult

@@ -95,6 +95,21 @@ import Testing
         #expect(try h.service.sweepExpiredItems() == 1)
     }
 
+    @Test func backgroundSweeperDeletesExpiredItems() async throws {
+        let h = try Harness()
+        try await h.createTable(sk: nil)
+        try await h.call("UpdateTimeToLive", #"{"TableName":"Tbl","TimeToLiveSpecification":{"Enabled":true,"AttributeName":"expires"}}"#)
+        let now = Int(h.clock.now.timeIntervalSince1970)
+        try await h.call("PutItem", #"{"TableName":"Tbl","Item":{"pk":{"S":"gone"},"expires":{"N":"\#(now - 1)"}}}"#)
+        let sweeper = Task { await h.service.runTTLSweeper(every: .milliseconds(5)) }
+        defer { sweeper.cancel() }
+        for _ in 0..<200 {
+            if try await h.call("GetItem", #"{"TableName":"Tbl","Key":{"pk":{"S":"gone"}}}"#) == [:] { return }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        Issue.record("expired item was not swept")
+    }
+
     @Test func tags() async throws {
         let h = try Harness()
         try await h.createTable()

@@ -190,8 +190,11 @@ extension DynamoDBService {
     func recentTransaction(_ token: String) -> (fingerprint: String, reply: JSONValue)? {
         lockedTokens { tokens in
             let now = clock.now
-            tokens = tokens.filter { now.timeIntervalSince($0.value.time) < Self.idempotencyWindow }
-            return tokens[token].map { ($0.fingerprint, $0.reply) }
+            if tokens.count > 1000 {
+                tokens = tokens.filter { now.timeIntervalSince($0.value.time) < Self.idempotencyWindow }
+            }
+            guard let entry = tokens[token], now.timeIntervalSince(entry.time) < Self.idempotencyWindow else { return nil }
+            return (entry.fingerprint, entry.reply)
         }
     }
 

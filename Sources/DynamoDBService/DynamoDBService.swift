@@ -16,6 +16,7 @@ public final class DynamoDBService: AWSService, @unchecked Sendable {
     private var tables: [String: TableMeta] = [:]
     /// TransactWriteItems idempotency: token → (request fingerprint, time, reply).
     private var transactionTokens: [String: (fingerprint: String, time: Date, reply: JSONValue)] = [:]
+    private var tokensPrunedAt = Date.distantPast
 
     public let signingName = "dynamodb"
     public let bindings: [ProtocolBinding] = [
@@ -97,7 +98,15 @@ public final class DynamoDBService: AWSService, @unchecked Sendable {
     func tableByStorageID(_ id: Int64) -> TableMeta? { lock.withLock { tables.values.first { $0.storageID == id } } }
 
     func lockedTokens<T>(_ body: (inout [String: (fingerprint: String, time: Date, reply: JSONValue)]) -> T) -> T {
-        lock.withLock { body(&transactionTokens) }
+        lock.withLock {
+            // Forget expired tokens now and then, not on every call.
+            let now = clock.now
+            if now.timeIntervalSince(tokensPrunedAt) > 60 {
+                transactionTokens = transactionTokens.filter { now.timeIntervalSince($0.value.time) < Self.idempotencyWindow }
+                tokensPrunedAt = now
+            }
+            return body(&transactionTokens)
+        }
     }
 
     /// The table's definition as of now: called inside a write transaction, so a concurrent
@@ -190,9 +199,6 @@ extension DynamoDBService {
     func recentTransaction(_ token: String) -> (fingerprint: String, reply: JSONValue)? {
         lockedTokens { tokens in
             let now = clock.now
-            if tokens.count > 1000 {
-                tokens = tokens.filter { now.timeIntervalSince($0.value.time) < Self.idempotencyWindow }
-            }
             guard let entry = tokens[token], now.timeIntervalSince(entry.time) < Self.idempotencyWindow else { return nil }
             return (entry.fingerprint, entry.reply)
         }

@@ -1,6 +1,7 @@
 import AWSCore
 @testable import DynamoDBService
 import Foundation
+import SandboxStorage
 import Testing
 
 @Suite struct ItemOperationTests {
@@ -378,5 +379,19 @@ import Testing
                                  "Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {Expected} Expression parameters: {ConditionExpression}")
         await h.expectValidation("Scan", #"{"TableName":"Tbl","ScanFilter":{"n":{"ComparisonOperator":"BETWEEN","AttributeValueList":[{"N":"1"}]}}}"#,
                                  "One or more parameter values were invalid: Invalid number of argument(s) for the BETWEEN ComparisonOperator")
+    }
+}
+
+@Suite struct IdempotencyWindowTests {
+    @Test func tokensExpireAfterTenMinutes() async throws {
+        let h = try Harness()
+        try await h.createTable(sk: nil)
+        try await h.call("TransactWriteItems", #"{"ClientRequestToken":"t","TransactItems":[{"Put":{"TableName":"Tbl","Item":{"pk":{"S":"a"}}}}]}"#)
+        h.clock.advance(by: 599)
+        #expect(await h.error("TransactWriteItems", #"{"ClientRequestToken":"t","TransactItems":[{"Put":{"TableName":"Tbl","Item":{"pk":{"S":"b"}}}}]}"#)?.code
+            == "IdempotentParameterMismatchException")
+        h.clock.advance(by: 2)
+        try await h.call("TransactWriteItems", #"{"ClientRequestToken":"t","TransactItems":[{"Put":{"TableName":"Tbl","Item":{"pk":{"S":"b"}}}}]}"#)
+        #expect(try await h.call("GetItem", #"{"TableName":"Tbl","Key":{"pk":{"S":"b"}}}"#)[path: "Item"] != nil)
     }
 }

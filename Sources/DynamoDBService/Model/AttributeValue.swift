@@ -126,14 +126,18 @@ extension AttributeValue {
         guard case .object(let object) = json else {
             throw .serialization("Unexpected value type in AttributeValue: expected structure, got \(json.kindName)")
         }
-        if object.isEmpty {
-            throw .validation("Supplied AttributeValue is empty, must contain exactly one of the supported datatypes")
+        // Members set to null count as absent (some SDKs send every member).
+        var type = ""
+        var value = JSONValue.null
+        for key in object.keys {
+            guard let v = object[key], !v.isNull else { continue }
+            if !type.isEmpty {
+                throw .validation("Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes")
+            }
+            type = key
+            value = v
         }
-        let present = object.filter { !$0.value.isNull }
-        if present.count > 1 {
-            throw .validation("Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes")
-        }
-        guard let (type, value) = present.first else {
+        if type.isEmpty {
             throw .validation("Supplied AttributeValue is empty, must contain exactly one of the supported datatypes")
         }
         if depth >= maxDepth, type == "M" || type == "L" {
@@ -203,7 +207,7 @@ extension AttributeValue {
             }
             var out: [String: AttributeValue] = [:]
             out.reserveCapacity(members.count)
-            for (k, v) in members { out[k] = try parse(v, depth: depth + 1) }
+            for k in members.keys { out[k] = try parse(members[k]!, depth: depth + 1) }
             return .m(out)
         case "L":
             let members = try array(value)
@@ -245,7 +249,7 @@ extension AttributeValue {
     static func parseItem(_ object: JSONObject) throws(DynamoDBError) -> Item {
         var item: Item = [:]
         item.reserveCapacity(object.count)
-        for (k, v) in object { item[k] = try parse(v) }
+        for k in object.keys { item[k] = try parse(object[k]!) }
         return item
     }
 

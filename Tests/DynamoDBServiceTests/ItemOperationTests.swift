@@ -395,3 +395,19 @@ import Testing
         #expect(try await h.call("GetItem", #"{"TableName":"Tbl","Key":{"pk":{"S":"b"}}}"#)[path: "Item"] != nil)
     }
 }
+
+@Suite struct CapacityTests {
+    @Test func totalsAndIndexBreakdown() async throws {
+        let h = try Harness()
+        try await h.createTable(extra: #","GlobalSecondaryIndexes":[{"IndexName":"G","KeySchema":[{"AttributeName":"g","KeyType":"HASH"}],"Projection":{"ProjectionType":"ALL"}}],"AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"},{"AttributeName":"sk","AttributeType":"S"},{"AttributeName":"g","AttributeType":"S"}]"#)
+        let put = try await h.call("PutItem", #"{"TableName":"Tbl","Item":{"pk":{"S":"a"},"sk":{"S":"1"},"g":{"S":"x"}},"ReturnConsumedCapacity":"TOTAL"}"#)
+        #expect(put[path: "ConsumedCapacity"] == ["TableName": "Tbl", "CapacityUnits": .number("2.0")])
+        // Moving the item to another index key deletes one entry and writes another.
+        let moved = try await h.call("UpdateItem", #"{"TableName":"Tbl","Key":{"pk":{"S":"a"},"sk":{"S":"1"}},"UpdateExpression":"SET g = :g","ExpressionAttributeValues":{":g":{"S":"y"}},"ReturnConsumedCapacity":"INDEXES"}"#)
+        #expect(moved[path: "ConsumedCapacity"] == ["TableName": "Tbl", "CapacityUnits": .number("3.0"), "Table": ["CapacityUnits": .number("1.0")],
+                                                  "GlobalSecondaryIndexes": ["G": ["CapacityUnits": .number("2.0")]]])
+        let q = try await h.call("Query", #"{"TableName":"Tbl","IndexName":"G","KeyConditionExpression":"g = :g","ExpressionAttributeValues":{":g":{"S":"y"}},"ReturnConsumedCapacity":"INDEXES"}"#)
+        #expect(q[path: "ConsumedCapacity", "GlobalSecondaryIndexes", "G", "CapacityUnits"] == .number("0.5"))
+        #expect(q[path: "ConsumedCapacity", "Table", "CapacityUnits"] == .number("0.0"))
+    }
+}

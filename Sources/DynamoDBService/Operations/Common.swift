@@ -22,15 +22,63 @@ extension DynamoDBService {
         value.rounded() == value ? .number(String(format: "%.1f", value)) : .number(String(value))
     }
 
+    /// Capacity units one request consumed on a table and its indexes.
+    struct Capacity {
+        var table: Double = 0
+        var globalIndexes: [String: Double] = [:]
+        var localIndexes: [String: Double] = [:]
+
+        var total: Double { table + globalIndexes.values.reduce(0, +) + localIndexes.values.reduce(0, +) }
+
+        static func + (a: Capacity, b: Capacity) -> Capacity {
+            Capacity(table: a.table + b.table,
+                     globalIndexes: a.globalIndexes.merging(b.globalIndexes, uniquingKeysWith: +),
+                     localIndexes: a.localIndexes.merging(b.localIndexes, uniquingKeysWith: +))
+        }
+    }
+
     /// `ConsumedCapacity` for one table, or nil when not asked for.
     func consumedCapacity(_ mode: CapacityMode, table: String, units: Double, read: Bool) -> JSONValue? {
+        consumedCapacity(mode, table: table, Capacity(table: units))
+    }
+
+    /// TOTAL: the table name and all units; INDEXES adds the table's and each index's share.
+    func consumedCapacity(_ mode: CapacityMode, table: String, _ capacity: Capacity) -> JSONValue? {
         guard mode != .none else { return nil }
         var o = JSONObject()
         o["TableName"] = .string(table)
-        o["CapacityUnits"] = Self.units(units)
-        if read { o["ReadCapacityUnits"] = Self.units(units) } else { o["WriteCapacityUnits"] = Self.units(units) }
-        if mode == .indexes { o["Table"] = ["CapacityUnits": Self.units(units)] }
+        o["CapacityUnits"] = Self.units(capacity.total)
+        if mode == .indexes {
+            o["Table"] = ["CapacityUnits": Self.units(capacity.table)]
+            func indexes(_ map: [String: Double]) -> JSONValue {
+                .object(JSONObject(map.keys.sorted().map { ($0, ["CapacityUnits": Self.units(map[$0]!)] as JSONValue) }))
+            }
+            if !capacity.localIndexes.isEmpty { o["LocalSecondaryIndexes"] = indexes(capacity.localIndexes) }
+            if !capacity.globalIndexes.isEmpty { o["GlobalSecondaryIndexes"] = indexes(capacity.globalIndexes) }
+        }
         return .object(o)
+    }
+
+    /// Write units for a table item going from `old` to `new`, plus each index entry written or
+    /// removed on the way (an index whose key changes costs a delete and a put).
+    func writeCapacity(_ table: TableMeta, old: ItemStore.StoredItem?, new: Item?, newSize: Int) -> Capacity {
+        var c = Capacity(table: Self.writeUnits(max(newSize, old?.size ?? 0)))
+        for index in table.indexes {
+            let oldKey = old.flatMap { try? table.indexKey(index, of: $0.item) }
+            let newKey = new.flatMap { try? table.indexKey(index, of: $0) }
+            let oldProjected = oldKey.map { _ in table.project(old!.item, for: index) }
+            let newProjected = newKey.map { _ in table.project(new!, for: index) }
+            var units = 0.0
+            if oldKey != nil, oldKey == newKey {
+                if oldProjected != newProjected { units = Self.writeUnits(AttributeValue.itemSize(newProjected!)) }
+            } else {
+                if let p = oldProjected { units += Self.writeUnits(AttributeValue.itemSize(p)) }
+                if let p = newProjected { units += Self.writeUnits(AttributeValue.itemSize(p)) }
+            }
+            guard units > 0 else { continue }
+            if index.isGlobal { c.globalIndexes[index.name] = units } else { c.localIndexes[index.name] = units }
+        }
+        return c
     }
 
     static func writeUnits(_ size: Int) -> Double { Double(max(1, (size + 1023) / 1024)) }

@@ -26,7 +26,9 @@ extension DynamoDBService {
         var out = JSONObject()
         if returnValues == "ALL_OLD", let old { out["Attributes"] = Self.itemJSON(old.item) }
         out.set("ItemCollectionMetrics", try itemCollectionMetrics(input, table: table, item: old?.item))
-        out.set("ConsumedCapacity", consumedCapacity(mode, table: table.name, units: Self.writeUnits(old?.size ?? 0), read: false))
+        if mode != .none {
+            out.set("ConsumedCapacity", consumedCapacity(mode, table: table.name, writeCapacity(table, old: old, new: nil, newSize: 0)))
+        }
         return .object(out)
     }
 }

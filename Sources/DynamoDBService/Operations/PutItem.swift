@@ -31,7 +31,9 @@ extension DynamoDBService {
         var out = JSONObject()
         if returnValues == "ALL_OLD", let old { out["Attributes"] = Self.itemJSON(old.item) }
         out.set("ItemCollectionMetrics", try itemCollectionMetrics(input, table: table, item: item))
-        out.set("ConsumedCapacity", consumedCapacity(mode, table: table.name, units: Self.writeUnits(max(size, old?.size ?? 0)), read: false))
+        if mode != .none {
+            out.set("ConsumedCapacity", consumedCapacity(mode, table: table.name, writeCapacity(table, old: old, new: item, newSize: size)))
+        }
         return .object(out)
     }
 }

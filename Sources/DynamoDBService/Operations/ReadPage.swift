@@ -141,8 +141,14 @@ extension DynamoDBService {
         out["Count"] = .int(result.count)
         out["ScannedCount"] = .int(result.scanned)
         if let key = result.lastKey { out["LastEvaluatedKey"] = Self.itemJSON(key) }
-        out.set("ConsumedCapacity", consumedCapacity(mode, table: request.table.name,
-                                                     units: Self.readUnits(result.bytes, consistent: request.consistent), read: true))
+        let units = Self.readUnits(result.bytes, consistent: request.consistent)
+        var capacity = Capacity()
+        if let index = request.index {
+            if index.isGlobal { capacity.globalIndexes[index.name] = units } else { capacity.localIndexes[index.name] = units }
+        } else {
+            capacity.table = units
+        }
+        out.set("ConsumedCapacity", consumedCapacity(mode, table: request.table.name, capacity))
         return .object(out)
     }
 }

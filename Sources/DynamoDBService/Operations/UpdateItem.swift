@@ -68,7 +68,9 @@ extension DynamoDBService {
         default: break
         }
         out.set("ItemCollectionMetrics", try itemCollectionMetrics(input, table: table, item: new))
-        out.set("ConsumedCapacity", consumedCapacity(mode, table: table.name, units: Self.writeUnits(max(size, old?.size ?? 0)), read: false))
+        if mode != .none {
+            out.set("ConsumedCapacity", consumedCapacity(mode, table: table.name, writeCapacity(table, old: old, new: new, newSize: size)))
+        }
         return .object(out)
     }
 }

@@ -53,20 +53,20 @@ extension DynamoDBService {
         try database.write { db in
             for (planned, writes) in plan {
                 let meta = try current(planned)
-                var units = 0.0
+                var capacity = Capacity()
                 for write in writes {
                     switch write {
                     case .put(let key, let item, let size):
-                        let old = meta.indexes.isEmpty ? nil : try ItemStore.get(db, meta, key)
+                        let old = meta.indexes.isEmpty && mode == .none ? nil : try ItemStore.get(db, meta, key)
                         try ItemStore.put(db, meta, key, item, size: size, old: old?.item)
-                        units += Self.writeUnits(size)
+                        if mode != .none { capacity = capacity + writeCapacity(meta, old: old, new: item, newSize: size) }
                     case .delete(let key):
                         let old = try ItemStore.get(db, meta, key)
                         if let old { try ItemStore.delete(db, meta, key, old: old.item) }
-                        units += Self.writeUnits(old?.size ?? 0)
+                        if mode != .none { capacity = capacity + writeCapacity(meta, old: old, new: nil, newSize: 0) }
                     }
                 }
-                if let c = consumedCapacity(mode, table: meta.name, units: units, read: false) { capacities.append(c) }
+                if let c = consumedCapacity(mode, table: meta.name, capacity) { capacities.append(c) }
             }
         }
         var out = JSONObject()

@@ -85,7 +85,7 @@ extension DynamoDBService {
             entries.append(entry)
         }
 
-        let units = try database.write { db -> [String: Double] in
+        let units = try database.write { db -> [String: Capacity] in
             var reasons: [JSONValue] = []
             var failed = false
             var planned: [(TransactEntry, ItemStore.StoredItem?, Item?, Int)] = []
@@ -133,24 +133,31 @@ extension DynamoDBService {
                 throw DynamoDBError.transactionCanceled(
                     message: "Transaction cancelled, please refer cancellation reasons for specific reasons [\(codes)]", reasons: reasons)
             }
-            var units: [String: Double] = [:]
+            // Transactional reads and writes cost twice the standard units.
+            var units: [String: Capacity] = [:]
             for (entry, old, new, size) in planned {
+                var cost: Capacity
                 switch entry.action {
                 case .conditionCheck:
-                    units[entry.table.name, default: 0] += Self.readUnits(old?.size ?? 0, consistent: true)
-                    continue
+                    cost = Capacity(table: 2 * Self.readUnits(old?.size ?? 0, consistent: true))
                 case .delete:
                     if let old { try ItemStore.delete(db, entry.table, entry.key, old: old.item) }
+                    cost = writeCapacity(entry.table, old: old, new: nil, newSize: 0)
                 default:
                     try ItemStore.put(db, entry.table, entry.key, new!, size: size, old: old?.item)
+                    cost = writeCapacity(entry.table, old: old, new: new, newSize: size)
                 }
-                units[entry.table.name, default: 0] += 2 * Self.writeUnits(max(size, old?.size ?? 0))
+                if case .conditionCheck = entry.action {} else {
+                    cost = Capacity(table: 2 * cost.table, globalIndexes: cost.globalIndexes.mapValues { 2 * $0 },
+                                    localIndexes: cost.localIndexes.mapValues { 2 * $0 })
+                }
+                units[entry.table.name] = (units[entry.table.name] ?? Capacity()) + cost
             }
             return units
         }
         var out = JSONObject()
         if mode != .none {
-            out["ConsumedCapacity"] = .array(units.keys.sorted().compactMap { consumedCapacity(mode, table: $0, units: units[$0]!, read: false) })
+            out["ConsumedCapacity"] = .array(units.keys.sorted().compactMap { consumedCapacity(mode, table: $0, units[$0]!) })
         }
         let reply = JSONValue.object(out)
         if let token { rememberTransaction(token, fingerprint: fingerprint, reply: reply) }

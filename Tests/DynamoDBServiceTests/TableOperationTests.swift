@@ -110,6 +110,18 @@ import Testing
         Issue.record("expired item was not swept")
     }
 
+    @Test func featureDescriptions() async throws {
+        let h = try Harness()
+        try await h.createTable()
+        #expect(try await h.call("DescribeContinuousBackups", #"{"TableName":"Tbl"}"#)
+            == ["ContinuousBackupsDescription": ["ContinuousBackupsStatus": "ENABLED", "PointInTimeRecoveryDescription": ["PointInTimeRecoveryStatus": "DISABLED"]]])
+        try await h.call("UpdateContinuousBackups", #"{"TableName":"Tbl","PointInTimeRecoverySpecification":{"PointInTimeRecoveryEnabled":true}}"#)
+        let d = try await h.call("DescribeContinuousBackups", #"{"TableName":"Tbl"}"#)
+        #expect(d[path: "ContinuousBackupsDescription", "PointInTimeRecoveryDescription", "PointInTimeRecoveryStatus"] == "ENABLED")
+        #expect(try await h.call("DescribeKinesisStreamingDestination", #"{"TableName":"Tbl"}"#) == ["TableName": "Tbl", "KinesisDataStreamDestinations": []])
+        #expect(await h.error("DescribeContinuousBackups", #"{"TableName":"Nope"}"#)?.code == "ResourceNotFoundException")
+    }
+
     @Test func tags() async throws {
         let h = try Harness()
         try await h.createTable()

@@ -6,6 +6,8 @@ public enum DynamoDBError: AWSError, Equatable {
     case serialization(String)
     case resourceNotFound(String)
     case resourceInUse(String)
+    /// The backup APIs' own not-found error (DescribeContinuousBackups, UpdateContinuousBackups).
+    case tableNotFoundException(String)
     /// `item` is the old item when ReturnValuesOnConditionCheckFailure=ALL_OLD.
     case conditionalCheckFailed(item: JSONObject?)
     case transactionCanceled(message: String, reasons: [JSONValue])
@@ -22,6 +24,7 @@ public enum DynamoDBError: AWSError, Equatable {
         case .serialization: "SerializationException"
         case .resourceNotFound: "ResourceNotFoundException"
         case .resourceInUse: "ResourceInUseException"
+        case .tableNotFoundException: "TableNotFoundException"
         case .conditionalCheckFailed: "ConditionalCheckFailedException"
         case .transactionCanceled: "TransactionCanceledException"
         case .transactionConflict: "TransactionConflictException"
@@ -35,7 +38,7 @@ public enum DynamoDBError: AWSError, Equatable {
 
     public var message: String {
         switch self {
-        case .validation(let m), .serialization(let m), .resourceNotFound(let m), .resourceInUse(let m),
+        case .validation(let m), .serialization(let m), .resourceNotFound(let m), .resourceInUse(let m), .tableNotFoundException(let m),
              .transactionConflict(let m), .transactionInProgress(let m), .idempotentParameterMismatch(let m),
              .limitExceeded(let m), .itemCollectionSizeLimitExceeded(let m), .internalServerError(let m):
             m

@@ -119,7 +119,8 @@ import Testing
         let d = try await h.call("DescribeContinuousBackups", #"{"TableName":"Tbl"}"#)
         #expect(d[path: "ContinuousBackupsDescription", "PointInTimeRecoveryDescription", "PointInTimeRecoveryStatus"] == "ENABLED")
         #expect(try await h.call("DescribeKinesisStreamingDestination", #"{"TableName":"Tbl"}"#) == ["TableName": "Tbl", "KinesisDataStreamDestinations": []])
-        #expect(await h.error("DescribeContinuousBackups", #"{"TableName":"Nope"}"#)?.code == "ResourceNotFoundException")
+        // The backup APIs document TableNotFoundException rather than ResourceNotFoundException.
+        #expect(await h.error("DescribeContinuousBackups", #"{"TableName":"Nope"}"#)?.code == "TableNotFoundException")
     }
 
     @Test func tags() async throws {

@@ -4,9 +4,16 @@ import Foundation
 
 /// Amazon DynamoDB on SQLite: the awsJson 1.0 API (`X-Amz-Target: DynamoDB_20120810.<Op>`).
 ///
+/// Layout: `Model/` (AttributeValue, DynamoNumber, table definitions), `Expressions/` (one
+/// tokenizer; parse → resolve placeholders → evaluate; never touches storage), `Storage/` (the
+/// only SQL; a compact binary item codec), `Operations/` (one file per operation).
+///
 /// Table definitions live in `ddb_tables` and are cached in memory; items live in `ddb_items`
-/// keyed by order-preserving key bytes, secondary index entries in `ddb_index_items`. Every
-/// write is one SQLite transaction. Operations can also be called in-process with ``call(_:_:context:)``.
+/// keyed by order-preserving key bytes (S and B byte-wise, N numerically), so Query is an index
+/// range scan; secondary index entries live in `ddb_index_items`, maintained on every write.
+/// Every write is one SQLite transaction under the database's single lock, which also gives
+/// transactions their isolation. Operations can be called in-process with ``call(_:_:context:)``;
+/// expired TTL items are deleted by ``sweepExpiredItems()`` (or ``runTTLSweeper(every:)``).
 public final class DynamoDBService: AWSService, @unchecked Sendable {
     public static let migrations: [Migration] = ItemStore.migrations
 

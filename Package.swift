@@ -52,6 +52,7 @@ let package = Package(
 
         // The Mesh v2 application: its schema, stages, stack template and (native) resolvers.
         .target(name: "MeshV2App", dependencies: ["AWSCore", "SandboxStorage"], swiftSettings: swiftSettings),
+        .target(name: "DynamoDBService", dependencies: ["AWSCore", "SandboxStorage"], swiftSettings: swiftSettings),
 
         // The server: one port, TLS sniffing, local CA, routing, WebSocket, operational endpoints.
         .target(
@@ -89,5 +90,6 @@ let package = Package(
         .testTarget(name: "CloudFormationServiceTests", dependencies: ["CloudFormationService"], swiftSettings: swiftSettings),
         .testTarget(name: "SandboxStorageTests", dependencies: ["SandboxStorage"], swiftSettings: swiftSettings),
         .testTarget(name: "SandboxServerTests", dependencies: ["SandboxServer", .product(name: "X509", package: "swift-certificates"), .product(name: "SwiftASN1", package: "swift-asn1")], swiftSettings: swiftSettings),
+        .testTarget(name: "DynamoDBServiceTests", dependencies: ["DynamoDBService"], swiftSettings: swiftSettings),
     ]
 )

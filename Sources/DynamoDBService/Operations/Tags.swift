@@ -1,0 +1,53 @@
+import AWSCore
+import Foundation
+import SandboxStorage
+
+extension DynamoDBService {
+    func tableForARN(_ input: OperationInput) throws -> TableMeta {
+        guard let arn = try input.string("ResourceArn") else {
+            throw DynamoDBError.constraint(nil, at: "resourceArn", "Member must not be null")
+        }
+        guard let parsed = ARN(arn), parsed.service == "dynamodb", parsed.resource.hasPrefix("table/") else {
+            throw DynamoDBError.validation("Invalid TableArn: Invalid ResourceArn provided as input \(arn)")
+        }
+        let name = String(parsed.resource.dropFirst("table/".count))
+        guard let meta = cachedTable(name), meta.arn == arn else {
+            throw DynamoDBError.resourceNotFound("Requested resource not found: ResourcArn: \(arn) not found")
+        }
+        return meta
+    }
+
+    @Sendable func tagResource(_ input: OperationInput, _ context: AWSRequestContext) async throws -> JSONValue {
+        let name = try tableForARN(input).name
+        guard let list = try input.array("Tags") else { throw DynamoDBError.constraint(nil, at: "tags", "Member must not be null") }
+        let tags = try Self.parseTags(list)
+        try mutateTable(name) { meta, _ in
+            for (k, v) in tags {
+                meta.tags.removeAll { $0.key == k }
+                meta.tags.append((k, v))
+            }
+            if meta.tags.count > 50 { throw DynamoDBError.limitExceeded("Tag count exceeds the maximum of 50 tags per resource") }
+        }
+        return [:]
+    }
+
+    @Sendable func untagResource(_ input: OperationInput, _ context: AWSRequestContext) async throws -> JSONValue {
+        let name = try tableForARN(input).name
+        guard let keys = try input.array("TagKeys") else { throw DynamoDBError.constraint(nil, at: "tagKeys", "Member must not be null") }
+        let remove = Set(keys.compactMap(\.stringValue))
+        try mutateTable(name) { meta, _ in meta.tags.removeAll { remove.contains($0.key) } }
+        return [:]
+    }
+
+    static let tagPageSize = 100
+
+    @Sendable func listTagsOfResource(_ input: OperationInput, _ context: AWSRequestContext) async throws -> JSONValue {
+        let meta = try tableForARN(input)
+        let start = try input.string("NextToken").flatMap { Int($0) } ?? 0
+        let page = meta.tags.dropFirst(start).prefix(Self.tagPageSize)
+        var out = JSONObject()
+        out["Tags"] = .array(page.map { ["Key": .string($0.key), "Value": .string($0.value)] })
+        if start + page.count < meta.tags.count { out["NextToken"] = .string(String(start + page.count)) }
+        return .object(out)
+    }
+}

@@ -254,6 +254,10 @@ import Testing
         try await check("pk = :a AND foo = :b", "Query key condition not supported")
         try await check("pk > :a AND sk = :b", "Query key condition not supported")
         try await check("sk = :a AND begins_with(sk, :b)", "KeyConditionExpressions must only contain one condition per key")
+        let h = try Harness()
+        try await h.createTable()
+        await h.expectValidation("Query", #"{"TableName":"Tbl","KeyConditionExpression":"pk = :e","ExpressionAttributeValues":{":e":{"S":""}}}"#,
+                                 "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value. Key: pk")
     }
 }
 

@@ -191,6 +191,17 @@ import Testing
                                  "Transaction request cannot include multiple operations on one item")
     }
 
+    @Test func limitAndSerializationErrors() async throws {
+        let h = try Harness()
+        try await h.createTable(sk: nil)
+        let tags = (0..<51).map { #"{"Key":"k\#($0)","Value":"v"}"# }.joined(separator: ",")
+        let tooMany = await h.error("TagResource", #"{"ResourceArn":"arn:aws:dynamodb:us-east-1:123456789012:table/Tbl","Tags":[\#(tags)]}"#)
+        #expect(tooMany?.code == "LimitExceededException")
+        let wrongType = await h.error("PutItem", #"{"TableName":"Tbl","Item":{"pk":{"S":5}}}"#)
+        #expect(wrongType?.code == "SerializationException")
+        #expect(wrongType?.typeNamespace == "com.amazon.coral.service#")
+    }
+
     @Test func errorWireShape() {
         let e = DynamoDBError.validation("x")
         #expect(e.typeNamespace == "com.amazon.coral.validate#")
@@ -254,6 +265,10 @@ import Testing
         try await check("pk = :a AND foo = :b", "Query key condition not supported")
         try await check("pk > :a AND sk = :b", "Query key condition not supported")
         try await check("sk = :a AND begins_with(sk, :b)", "KeyConditionExpressions must only contain one condition per key")
+        let h = try Harness()
+        try await h.createTable()
+        await h.expectValidation("Query", #"{"TableName":"Tbl","KeyConditionExpression":"pk = :e","ExpressionAttributeValues":{":e":{"S":""}}}"#,
+                                 "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value. Key: pk")
     }
 }
 

@@ -51,6 +51,20 @@ struct KeyCondition {
             }
         }
         guard let hash else { throw .validation("Query condition missed key schema element: \(hashKey.name)") }
+        func checkNotEmpty(_ bytes: [UInt8], _ key: KeyAttribute) throws(DynamoDBError) {
+            if bytes.isEmpty {
+                throw .validation("One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty \(key.type == "B" ? "binary" : "string") value. Key: \(key.name)")
+            }
+        }
+        try checkNotEmpty(hash, hashKey)
+        if let range, let rangeKey {
+            switch range {
+            case .eq(let v), .lt(let v), .le(let v), .gt(let v), .ge(let v), .beginsWith(let v): try checkNotEmpty(v, rangeKey)
+            case .between(let a, let b):
+                try checkNotEmpty(a, rangeKey)
+                try checkNotEmpty(b, rangeKey)
+            }
+        }
         return KeyCondition(hashBytes: hash, range: range)
     }
 

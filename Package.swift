@@ -58,7 +58,7 @@ let package = Package(
         .target(
             name: "SandboxServer",
             dependencies: [
-                "AWSCore", "SandboxStorage", "STSService", "SSMService", "CloudFormationService", "MeshV2App",
+                "AWSCore", "SandboxStorage", "STSService", "SSMService", "DynamoDBService", "CloudFormationService", "MeshV2App",
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -2,6 +2,7 @@ import AWSCore
 import Foundation
 import SandboxStorage
 import CloudFormationService
+import DynamoDBService
 import SSMService
 import STSService
 import ServiceLifecycle
@@ -27,8 +28,15 @@ struct SandboxComponents: Sendable {
         let ssm = SSMService(database: database, clock: clock)
         components.awsServices.append(ssm)
         components.migrations += SSMService.migrations
+        let dynamodb = try DynamoDBService(database: database, clock: clock)
+        components.awsServices.append(dynamodb)
+        components.migrations += DynamoDBService.migrations
+        if let period = configuration.ttlSweepPeriod {
+            components.backgroundTasks.append(TTLSweeper(service: dynamodb, period: period))
+        }
+        components.resetHandlers.append { dynamodb.reloadAfterReset() }
         // Every service that implements AWS::… resource types contributes its provider here.
-        let providers: [any CloudFormationResourceProvider] = [ssm]
+        let providers: [any CloudFormationResourceProvider] = [ssm, dynamodb]
         let cloudFormation = CloudFormationService(database: database, clock: clock, providers: providers, parameterLookup: ssm)
         components.awsServices.append(cloudFormation)
         components.migrations += CloudFormationService.migrations

@@ -19,6 +19,8 @@ public struct SandboxConfiguration: Sendable {
     public var maxHeaderBytes: Int = 64 * 1024
     public var jsonMaxDepth: Int = 128
     public var logLevel: Logger.Level = .info
+    /// How often expired DynamoDB TTL items are deleted; nil turns the sweeper off.
+    public var ttlSweepPeriod: Duration? = .seconds(1)
     /// Deploy the `CDKToolkit` stack (and its SSM version parameter) so the CDK bootstrap check passes.
     public var bootstrapCDK = true
 

@@ -58,6 +58,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("max-body-bytes"), help: "Largest request body accepted; larger requests get RequestEntityTooLarge (413).")
     var maxBodyBytes = 16 * 1024 * 1024
 
+    @Option(name: .customLong("ttl-sweep-seconds"), help: "How often items whose DynamoDB TTL has passed are deleted (AWS takes up to days; 0 turns deletion off).")
+    var ttlSweepSeconds: Double = 1
+
     @Flag(name: .customLong("no-bootstrap"), help: "Do not deploy the CDKToolkit stack: `describe-stacks --stack-name CDKToolkit` then fails as on a fresh AWS account.")
     var noBootstrap = false
 
@@ -68,6 +71,7 @@ struct Serve: AsyncParsableCommand {
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
         }
+        guard ttlSweepSeconds >= 0 else { throw ValidationError("--ttl-sweep-seconds must be 0 or more") }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         for key in accessKeys where key.split(separator: ":").count < 2 {
             throw ValidationError("--access-key takes ACCESS_KEY_ID:SECRET_ACCESS_KEY[:ACCOUNT_ID], got '\(key)'")
@@ -94,6 +98,7 @@ struct Serve: AsyncParsableCommand {
         configuration.maxBodyBytes = maxBodyBytes
         configuration.logLevel = level
         configuration.bootstrapCDK = !noBootstrap
+        configuration.ttlSweepPeriod = ttlSweepSeconds > 0 ? .milliseconds(Int64(ttlSweepSeconds * 1000)) : nil
         configuration.auth.verifySignatures = verifySignatures
         configuration.auth.defaultAccountID = accountID
         configuration.auth.defaultRegion = region

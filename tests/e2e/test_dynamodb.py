@@ -81,8 +81,8 @@ def test_query_index_paging_and_count(ddb):
     pages = ddb.get_paginator("query").paginate(TableName=TABLE, IndexName="GroupIdIndex", KeyConditionExpression="gsi_pk = :p",
                                                  ExpressionAttributeValues={":p": {"S": "IDX#p"}}, PaginationConfig={"PageSize": 5})
     assert [i["gsi_sk"]["S"] for p in pages for i in p["Items"]] == [f"{i:02d}" for i in range(12)]
-    count = ddb.query(TableName=TABLE, KeyConditionExpression="pk = :p", FilterExpression="sk BETWEEN :a AND :b", Select="COUNT",
-                      ExpressionAttributeValues={":p": {"S": "GROUP#p"}, ":a": {"S": "NODE#03"}, ":b": {"S": "NODE#05"}})
+    count = ddb.query(TableName=TABLE, KeyConditionExpression="pk = :p", FilterExpression="gsi_sk BETWEEN :a AND :b", Select="COUNT",
+                      ExpressionAttributeValues={":p": {"S": "GROUP#p"}, ":a": {"S": "03"}, ":b": {"S": "05"}})
     assert (count["Count"], count["ScannedCount"]) == (3, 12)
 
 

@@ -53,10 +53,6 @@ public struct SandboxServer: Sendable {
             for handler in resetHandlers { await handler() }
         }
 
-        for task in components.startupTasks {
-            try await task(configuration.auth.defaultAccountID, configuration.auth.defaultRegion)
-        }
-
         let ca = try LocalCertificateAuthority.loadOrCreate(in: dataDirectory)
         let names = Array(Set(["localhost", "127.0.0.1", "::1"] + configuration.tlsNames + [configuration.host]))
             .filter { $0 != "0.0.0.0" && $0 != "::" }.sorted()
@@ -97,6 +93,14 @@ public struct SandboxServer: Sendable {
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port
                 endpoint.bind(port: port)
+                // Default stacks are deployed once the port is known: their outputs hold URLs with it.
+                for task in components.startupTasks {
+                    do {
+                        try await task(configuration.auth.defaultAccountID, configuration.auth.defaultRegion)
+                    } catch {
+                        logger.error("Start-up deployment failed", metadata: ["error": .string("\(error)")])
+                    }
+                }
                 await onReady(info(port))
             },
             eventLoopGroup: MultiThreadedEventLoopGroup.singleton,

@@ -1,3 +1,4 @@
+import AppSyncService
 import AWSCore
 import Foundation
 import SandboxStorage
@@ -14,12 +15,22 @@ struct SandboxComponents: Sendable {
     var migrations: [Migration] = []
     /// Run after `POST /_sandbox/reset` deleted all rows, so services drop cached state.
     var resetHandlers: [@Sendable () async -> Void] = []
+    /// The AppSync model, for modules that register resolvers or create APIs (CloudFormation, Mesh v2).
+    var appSync: AppSyncBackend?
 
     /// Builds every service of this sandbox over one database.
     static func make(database: SQLiteDatabase, clock: any SandboxClock, endpoint: SandboxEndpoint,
                      configuration: SandboxConfiguration) throws -> SandboxComponents {
         var components = SandboxComponents()
         components.awsServices.append(STSService())
+
+        let appSync = try AppSyncBackend(database: database, clock: clock, endpoint: endpoint)
+        components.appSync = appSync
+        components.awsServices.append(AppSyncService(backend: appSync))
+        components.httpEndpoints.append(GraphQLHTTPEndpoint(backend: appSync))
+        components.webSocketEndpoints.append(RealtimeEndpoint(backend: appSync))
+        components.migrations += AppSyncBackend.migrations
+        components.resetHandlers.append { await appSync.reset() }
         components.webSocketEndpoints.append(EchoWebSocketEndpoint())
         return components
     }

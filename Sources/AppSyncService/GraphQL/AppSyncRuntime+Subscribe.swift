@@ -52,7 +52,8 @@ extension AppSyncRuntime {
         } catch {
             return .failure(StartFailure([RealtimeError(errorType: "BadRequestException", message: "\(error)")]))
         }
-        guard result.errors.isEmpty, let arguments = box.captured else {
+        // Errors after the arguments were captured come from completing the (empty) value: irrelevant.
+        guard let arguments = box.captured else {
             return .failure(StartFailure(result.errors.map { RealtimeError(errorType: nil, message: $0.message) }))
         }
         let filter = arguments.filter { !$0.value.isNull }.map { ($0.key, $0.value) }

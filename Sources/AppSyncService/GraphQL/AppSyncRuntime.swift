@@ -110,13 +110,17 @@ public final class AppSyncRuntime: @unchecked Sendable {
 
     /// Reads a field of a JSON object by name (GraphQLSwift's default resolver does not read JSON).
     static let defaultResolve: GraphQLFieldResolve = { source, _, _, info in
-        guard let object = source as? JSONObject else { return nil }
-        return object[info.fieldName].flatMap(ExecutionValue.from)
+        let value = (source as? JSONObject)?[info.fieldName].flatMap(ExecutionValue.from)
+        try NonNullViolation.check(value, info)
+        return value
     }
 
     /// Subscription fields: record the arguments when a `start` is checked; otherwise pass the source through.
     static let subscriptionResolve: GraphQLFieldResolve = { source, args, context, _ in
-        if let box = context as? ExecutionContextBox { box.capture(MapJSON.json(from: args).objectValue ?? [:]) }
+        if let box = context as? ExecutionContextBox {
+            box.capture(MapJSON.json(from: args).objectValue ?? [:])
+            return nil
+        }
         return source as? JSONObject
     }
 
@@ -131,13 +135,16 @@ public final class AppSyncRuntime: @unchecked Sendable {
                 selectionSetList: SelectionSetList.make(info.fieldASTs, fragments: info.fragments),
                 variables: box?.variables ?? [:], headers: box?.caller.headers ?? [:],
                 sourceIP: box?.caller.sourceIP, apiKey: box?.caller.apiKey)
+            let value: (any Sendable)?
             do {
-                return ExecutionValue.from(try await implementation.resolve(request))
+                value = ExecutionValue.from(try await implementation.resolve(request))
             } catch let error as AppSyncResolverError {
                 throw error
             } catch {
                 throw AppSyncResolverError(type: "InternalFailure", message: String(describing: error))
             }
+            try NonNullViolation.check(value, info)
+            return value
         }
     }
 
@@ -219,5 +226,19 @@ enum SelectionSetList {
                 collect(fragment.selectionSet, prefix: prefix, fragments: fragments, into: &out)
             }
         }
+    }
+}
+
+/// A null for a non-null field, raised by the sandbox's own resolvers so that GraphQLSwift records
+/// the error with its path (its own non-null check loses the path).
+struct NonNullViolation: Error, CustomStringConvertible {
+    let parent: String
+    let field: String
+
+    var description: String { "Cannot return null for non-nullable field \(parent).\(field)." }
+
+    static func check(_ value: (any Sendable)?, _ info: GraphQLResolveInfo) throws {
+        guard value == nil, info.returnType is GraphQLNonNull else { return }
+        throw NonNullViolation(parent: info.parentType.name, field: info.fieldName)
     }
 }

@@ -7,10 +7,7 @@ extension AppSyncBackend {
     public func authorizedAPI(apiId: String?, apiKey: String?) -> String? {
         guard let apiKey, let key = try? self.apiKey(apiKey), key.isValid(at: now) else { return nil }
         if let apiId, apiId != key.apiId { return nil }
-        guard let api = try? store.get(.api, scope: "", name: key.apiId) else { return nil }
-        let modes = [api["authenticationType"]?.stringValue]
-            + (api["additionalAuthenticationProviders"]?.arrayValue ?? []).map { $0["authenticationType"]?.stringValue }
-        return modes.contains("API_KEY") ? key.apiId : nil
+        return authenticationModes(apiId: key.apiId).contains("API_KEY") ? key.apiId : nil
     }
 
     /// Whether an API exists.

@@ -38,6 +38,8 @@ public final class AppSyncBackend: @unchecked Sendable {
     private var runtimes: [String: AppSyncRuntime] = [:]
     /// Every API key by id, loaded on first use and dropped on any key change.
     private var keyIndex: [String: ApiKeyRecord]?
+    /// Each API's authorization modes (primary and additional), loaded on first use.
+    private var authModes: [String: Set<String>] = [:]
     private var providers: [any AppSyncResolverProvider] = [NoneDataSourceResolverProvider()]
 
     public init(database: SQLiteDatabase, clock: any SandboxClock = SystemClock(), endpoint: SandboxEndpoint = SandboxEndpoint()) throws {
@@ -63,6 +65,7 @@ public final class AppSyncBackend: @unchecked Sendable {
         lock.withLock {
             runtimes.removeAll()
             keyIndex = nil
+            authModes.removeAll()
         }
         await hub.removeAll()
     }
@@ -107,7 +110,20 @@ public final class AppSyncBackend: @unchecked Sendable {
     }
 
     func invalidate(_ apiId: String) {
-        lock.withLock { _ = runtimes.removeValue(forKey: apiId) }
+        lock.withLock {
+            _ = runtimes.removeValue(forKey: apiId)
+            _ = authModes.removeValue(forKey: apiId)
+        }
+    }
+
+    /// The authorization modes of an API (`API_KEY`, `AWS_IAM`, …); empty when it does not exist.
+    func authenticationModes(apiId: String) -> Set<String> {
+        if let cached = lock.withLock({ authModes[apiId] }) { return cached }
+        guard let api = try? store.get(.api, scope: "", name: apiId) else { return [] }
+        let modes = Set(([api["authenticationType"]?.stringValue]
+            + (api["additionalAuthenticationProviders"]?.arrayValue ?? []).map { $0["authenticationType"]?.stringValue }).compactMap { $0 })
+        lock.withLock { authModes[apiId] = modes }
+        return modes
     }
 
     // MARK: Helpers

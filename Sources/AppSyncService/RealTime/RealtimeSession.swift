@@ -87,7 +87,7 @@ struct RealtimeSession: WebSocketSession {
         case .close(let code, let reason):
             outbox.close(code: code, reason: reason)
         case .unsubscribe(let id):
-            if let apiId { backend.hub.remove(apiId: apiId, outbox: outbox, id: id) }
+            backend.hub.remove(outbox: outbox, id: id)
         case .unsubscribeAll:
             backend.hub.remove(outbox: outbox)
         case .beginStart(let id, let payload):

@@ -37,8 +37,7 @@ extension AppSyncBackend {
     /// The SDL an API serves (its last successfully compiled definition), or nil.
     public func schemaDefinition(apiId: String) throws -> String? {
         _ = try requireAPI(apiId)
-        let doc = try store.get(.schema, scope: apiId, name: "schema")
-        return doc?["status"]?.stringValue == "SUCCESS" ? doc?["definition"]?.stringValue : nil
+        return try store.get(.schema, scope: apiId, name: "schema")?["definition"]?.stringValue
     }
 
     /// `GetIntrospectionSchema`: the schema as SDL (`format: SDL`) or introspection JSON (`JSON`).

@@ -77,7 +77,7 @@ public final class AppSyncBackend: @unchecked Sendable {
         if let cached = lock.withLock({ runtimes[apiId] }) { return cached }
         guard let api = try store.get(.api, scope: "", name: apiId) else { return nil }
         guard let schemaDoc = try store.get(.schema, scope: apiId, name: "schema"),
-              let sdl = schemaDoc["definition"]?.stringValue, schemaDoc["status"]?.stringValue == "SUCCESS"
+              let sdl = schemaDoc["definition"]?.stringValue
         else { return nil }
         let resolvers = try store.list(.resolver, scope: apiId).map(ResolverRecord.init(document:))
         let dataSources = try store.list(.dataSource, scope: apiId).map(DataSourceRecord.init(document:))

@@ -169,6 +169,13 @@ import Testing
         #expect(badVariable.body["errors"]?.arrayValue?.isEmpty == false)
     }
 
+    @Test func failedSchemaLeavesThePreviousOneInService() async throws {
+        let f = try Fixture.make()
+        try f.backend.startSchemaCreation(apiId: f.apiId, definition: "type Query { broken: Nope }")
+        #expect(try f.backend.schemaCreationStatus(apiId: f.apiId)["status"] == "FAILED")
+        #expect(await f.post("{ hello }").body == json(#"{"data":{"hello":"world"}}"#))
+    }
+
     @Test func malformedBodyIs400() async throws {
         let f = try Fixture.make()
         let request = AWSRequest(method: "POST", target: "/apis/\(f.apiId)/graphql", headers: HTTPHeaders([("x-api-key", f.key)]), body: Array("nope".utf8))

@@ -27,6 +27,9 @@ extension AppSyncRuntime {
         case .success(let d): document = d
         case .failure(let failure): return ExecutionOutcome(response: failure.response, publications: [])
         }
+        if let problems = Self.variableProblems(document, operationName: operationName, variables: variables) {
+            return ExecutionOutcome(response: ["data": .null, "errors": .array(problems.map(\.json))], publications: [])
+        }
         let context = ExecutionContextBox(caller: caller, variables: variables)
         var variableMaps: [String: Map] = [:]
         for (k, v) in variables { variableMaps[k] = MapJSON.map(from: v) }
@@ -41,6 +44,22 @@ extension AppSyncRuntime {
         let published = operation(in: document, named: operationName)
             .map { self.publications(of: $0, data: response["data"], errors: result.errors, document: document) } ?? []
         return ExecutionOutcome(response: response, publications: published)
+    }
+
+    /// Missing non-null variables, worded as graphql-java words them (the library's message differs).
+    static func variableProblems(_ document: Document, operationName: String?, variables: JSONObject) -> [ValidationIssue]? {
+        let operations = document.definitions.compactMap { $0 as? OperationDefinition }
+        guard let operation = operationName.map({ name in operations.first { $0.name?.value == name } }) ?? (operations.count == 1 ? operations.first : nil)
+        else { return nil }
+        var problems: [ValidationIssue] = []
+        for definition in operation.variableDefinitions where definition.type is NonNullType && definition.defaultValue == nil {
+            let name = definition.variable.name.value
+            guard variables[name] == nil || variables[name] == .null else { continue }
+            let loc = GraphQLTypeText.location(definition.loc)
+            problems.append(ValidationIssue(message: "Variable '\(name)' has coerced Null value for NonNull type '\(print(ast: definition.type))'",
+                                            line: loc?.line, column: loc?.column))
+        }
+        return problems.isEmpty ? nil : problems
     }
 
     func operation(in document: Document, named name: String?) -> OperationDefinition? {
@@ -155,8 +174,16 @@ struct AppSyncResponseEncoder {
         }
         o["path"] = path
         o["locations"] = locations
-        o["message"] = .string(error.message)
+        o["message"] = .string(Self.variableMessage(error.message) ?? error.message)
         return .object(o)
+    }
+
+    /// `Variable "$x" got invalid value …` → graphql-java's `Variable 'x' has an invalid value: …`.
+    static func variableMessage(_ message: String) -> String? {
+        guard message.hasPrefix("Variable \"$"), let end = message.dropFirst(11).firstIndex(of: "\"") else { return nil }
+        let name = message[message.index(message.startIndex, offsetBy: 11)..<end]
+        let detail = message.split(separator: "\n", maxSplits: 1).dropFirst().first.map(String.init) ?? message
+        return "Variable '\(name)' has an invalid value: \(detail)"
     }
 
     /// `Cannot return null for non-nullable type: 'String' within parent 'Group' (/createGroup/name)`.

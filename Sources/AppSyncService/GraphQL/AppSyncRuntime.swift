@@ -159,10 +159,13 @@ public final class AppSyncRuntime: @unchecked Sendable {
             let issues = AppSyncValidator(schema: schema).validate(document)
             outcome = issues.isEmpty ? .success(document) : .failure(DocumentFailure(issues: issues))
         } catch let error as GraphQLError {
+            // graphql-java: `Invalid Syntax : offending token '<EOF>' at line 1 column 9`.
             let loc = error.locations.first
-            let detail = error.message.replacingOccurrences(of: "Syntax Error: ", with: "")
-            let where_ = loc.map { " at line \($0.line) column \($0.column)" } ?? ""
-            outcome = .failure(DocumentFailure(issues: [ValidationIssue(message: "Invalid Syntax : \(detail)\(where_)", line: loc?.line, column: loc?.column)]))
+            let token = error.message.range(of: ", found ").map { String(error.message[$0.upperBound...].prefix { $0 != "\n" }) }
+                .map { $0.hasSuffix(".") ? String($0.dropLast()) : $0 }.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
+            let what = token.map { "offending token '\($0)'" } ?? (error.message.split(separator: "\n").first.map(String.init) ?? "")
+            let at = loc.map { " at line \($0.line) column \($0.column)" } ?? ""
+            outcome = .failure(DocumentFailure(issues: [ValidationIssue(message: "Invalid Syntax : \(what)\(at)", line: loc?.line, column: loc?.column)]))
         } catch {
             outcome = .failure(DocumentFailure(issues: [ValidationIssue(message: "Invalid Syntax : \(error)")]))
         }

@@ -66,14 +66,42 @@ enum AppSyncSchemaBuilder {
     }
 }
 
-/// GraphQLSwift 4.3.0 leaves `__InputValue.isDeprecated` without a resolver, so introspection
-/// queries with `inputValueDeprecation: true` fail. The type is a process-wide singleton: patch once.
+/// Two fixes to GraphQLSwift 4.3.0's introspection, whose types are process-wide singletons (patched once):
+/// - `__InputValue.isDeprecated` has no resolver, so queries with `inputValueDeprecation: true` fail;
+/// - `__Type.fields` and `inputFields` come sorted by name, where AppSync (graphql-java) keeps the
+///   schema's order, which code generators reproduce.
 enum IntrospectionPatch {
     private static let once: Void = {
         // Any schema exposes the shared introspection types.
         guard let schema = try? GraphQLSchema(query: GraphQLObjectType(name: "Query", fields: ["_": GraphQLField(type: GraphQLString)])),
-              let inputValue = schema.getType(name: "__InputValue") as? GraphQLObjectType
+              let inputValue = schema.getType(name: "__InputValue") as? GraphQLObjectType,
+              let typeType = schema.getType(name: "__Type") as? GraphQLObjectType
         else { return }
+        let originalTypeFields = typeType.fields
+        typeType.fields = {
+            let fields = try originalTypeFields()
+            if let field = fields["fields"], let sorted = field.resolve {
+                field.resolve = { source, args, context, info in
+                    let result = try await sorted(source, args, context, info)
+                    guard let list = result as? [GraphQLFieldDefinition] else { return result }
+                    let order: [String]
+                    if let t = source as? GraphQLObjectType { order = Array(try t.fields().keys) }
+                    else if let t = source as? GraphQLInterfaceType { order = Array(try t.fields().keys) }
+                    else { return result }
+                    let rank = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) })
+                    return list.sorted { (rank[$0.name] ?? 0) < (rank[$1.name] ?? 0) }
+                }
+            }
+            if let field = fields["inputFields"], let sorted = field.resolve {
+                field.resolve = { source, args, context, info in
+                    let result = try await sorted(source, args, context, info)
+                    guard let list = result as? [InputObjectFieldDefinition], let t = source as? GraphQLInputObjectType else { return result }
+                    let rank = Dictionary(uniqueKeysWithValues: try t.fields().keys.enumerated().map { ($1, $0) })
+                    return list.sorted { (rank[$0.name] ?? 0) < (rank[$1.name] ?? 0) }
+                }
+            }
+            return fields
+        }
         let original = inputValue.fields
         inputValue.fields = {
             let fields = try original()

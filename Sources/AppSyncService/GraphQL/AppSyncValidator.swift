@@ -102,6 +102,10 @@ struct AppSyncValidator {
         for (argName, arg) in definition.args where arg.type is GraphQLNonNull && arg.defaultValue == nil && !given.contains(argName) {
             report("MissingFieldArgument", "Missing field argument \(argName)")
         }
+        for argument in field.arguments {
+            guard let arg = definition.args[argument.name.value], let problem = Self.literalProblem(argument.value, type: arg.type) else { continue }
+            report("WrongType", "argument '\(argument.name.value)' with value '\(Self.javaText(argument.value))' \(problem)")
+        }
         let named = getNamedType(type: definition.type)
         if GraphQLTypeText.isComposite(named) {
             guard let selectionSet = field.selectionSet else {
@@ -111,6 +115,52 @@ struct AppSyncValidator {
             if let named { walk(selectionSet, parent: named, path: here, fragments: fragments, visited: &visited, issues: &issues) }
         } else if field.selectionSet != nil {
             report("SubSelectionNotAllowed", "Sub selection not allowed on leaf type \(GraphQLTypeText.text(definition.type)) of field \(name)")
+        }
+    }
+
+    /// Why a literal does not fit an input type (graphql-java's `WrongType` wording), or nil.
+    static func literalProblem(_ value: any Value, type: any GraphQLType) -> String? {
+        if value is Variable { return nil }
+        if let t = type as? GraphQLNonNull {
+            if value is NullValue { return "must not be null" }
+            return literalProblem(value, type: t.ofType)
+        }
+        if value is NullValue { return nil }
+        if let t = type as? GraphQLList {
+            if let list = value as? ListValue { return list.values.lazy.compactMap { literalProblem($0, type: t.ofType) }.first }
+            return literalProblem(value, type: t.ofType)
+        }
+        let invalid = "is not a valid '\(GraphQLTypeText.text(type))'"
+        if let t = type as? GraphQLInputObjectType {
+            guard let object = value as? ObjectValue else { return invalid }
+            let fields = (try? t.fields()) ?? [:]
+            return object.fields.lazy.compactMap { f in fields[f.name.value].flatMap { literalProblem(f.value, type: $0.type) } }.first
+        }
+        do {
+            let parsed: Map
+            if let t = type as? GraphQLScalarType { parsed = try t.parseLiteral(valueAST: value) }
+            else if let t = type as? GraphQLEnumType { parsed = try t.parseLiteral(valueAST: value) }
+            else { return nil }
+            return parsed == .undefined ? invalid : nil
+        } catch {
+            return invalid
+        }
+    }
+
+    /// A literal as graphql-java prints it in messages (`IntValue{value=5}`, `StringValue{value='x'}`).
+    static func javaText(_ value: any Value) -> String {
+        switch value {
+        case let v as IntValue: return "IntValue{value=\(v.value)}"
+        case let v as FloatValue: return "FloatValue{value=\(v.value)}"
+        case let v as StringValue: return "StringValue{value='\(v.value)'}"
+        case let v as BooleanValue: return "BooleanValue{value=\(v.value)}"
+        case let v as EnumValue: return "EnumValue{name='\(v.value)'}"
+        case let v as Variable: return "VariableReference{name='\(v.name.value)'}"
+        case let v as ListValue: return "ArrayValue{values=[\(v.values.map(javaText).joined(separator: ", "))]}"
+        case let v as ObjectValue:
+            return "ObjectValue{objectFields=[\(v.fields.map { "ObjectField{name='\($0.name.value)', value=\(javaText($0.value))}" }.joined(separator: ", "))]}"
+        case is NullValue: return "NullValue{}"
+        default: return "\(value)"
         }
     }
 

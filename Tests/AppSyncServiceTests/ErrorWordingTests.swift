@@ -42,3 +42,15 @@ import Testing
         #expect(input.body["data"]?["__type"]?["inputFields"] == json(#"[{"name":"key"},{"name":"value"}]"#))
     }
 }
+
+extension ErrorWordingTests {
+    @Test func nonNullRootWithoutResolverReportsItsPath() async throws {
+        let f = try Fixture.make()
+        try f.backend.deleteResolver(apiId: f.apiId, typeName: "Mutation", fieldName: "createGroup")
+        let r = await f.post("mutation { createGroup(name: \"a\", hostId: \"h\", domain: \"d\", useWebSocket: true) { id } }")
+        #expect(r.body == json(#"""
+            {"data":null,"errors":[{"path":["createGroup"],"locations":null,
+             "message":"Cannot return null for non-nullable type: 'Group' within parent 'Mutation' (/createGroup)"}]}
+            """#))
+    }
+}

@@ -98,7 +98,10 @@ public final class AppSyncRuntime: @unchecked Sendable {
                         field.resolve = Self.makeResolve(record: record, implementation: implementation, api: api)
                     } else if isRoot {
                         // AppSync: a root field without a resolver returns null.
-                        field.resolve = { _, _, _, _ in nil }
+                        field.resolve = { _, _, _, info in
+                            try NonNullViolation.check(nil, info)
+                            return nil
+                        }
                     } else {
                         field.resolve = Self.defaultResolve
                     }

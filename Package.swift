@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/GraphQLSwift/GraphQL.git", from: "4.3.0"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
     ],
     targets: [
         // System SQLite (Debian: libsqlite3-dev).
@@ -54,11 +56,22 @@ let package = Package(
         .target(name: "MeshV2App", dependencies: ["AWSCore", "SandboxStorage"], swiftSettings: swiftSettings),
         .target(name: "DynamoDBService", dependencies: ["AWSCore", "SandboxStorage"], swiftSettings: swiftSettings),
 
+        // AppSync: control plane (REST-JSON), GraphQL data plane, real-time WebSocket protocol and fan-out.
+        .target(
+            name: "AppSyncService",
+            dependencies: [
+                "AWSCore", "SandboxStorage",
+                .product(name: "GraphQL", package: "GraphQL"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // The server: one port, TLS sniffing, local CA, routing, WebSocket, operational endpoints.
         .target(
             name: "SandboxServer",
             dependencies: [
-                "AWSCore", "SandboxStorage", "STSService", "SSMService", "DynamoDBService", "CloudFormationService", "MeshV2App",
+                "AWSCore", "SandboxStorage", "STSService", "SSMService", "DynamoDBService", "CloudFormationService", "MeshV2App", "AppSyncService",
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -88,6 +101,7 @@ let package = Package(
         .testTarget(name: "AWSCoreTests", dependencies: ["AWSCore", "STSService"], swiftSettings: swiftSettings),
         .testTarget(name: "MeshV2AppTests", dependencies: ["MeshV2App", "CloudFormationService"], swiftSettings: swiftSettings),
         .testTarget(name: "CloudFormationServiceTests", dependencies: ["CloudFormationService"], swiftSettings: swiftSettings),
+        .testTarget(name: "AppSyncServiceTests", dependencies: ["AppSyncService", "AWSCore", "SandboxStorage", .product(name: "GraphQL", package: "GraphQL")], swiftSettings: swiftSettings),
         .testTarget(name: "SandboxStorageTests", dependencies: ["SandboxStorage"], swiftSettings: swiftSettings),
         .testTarget(name: "SandboxServerTests", dependencies: ["SandboxServer", .product(name: "X509", package: "swift-certificates"), .product(name: "SwiftASN1", package: "swift-asn1")], swiftSettings: swiftSettings),
         .testTarget(name: "DynamoDBServiceTests", dependencies: ["DynamoDBService"], swiftSettings: swiftSettings),

@@ -1,3 +1,4 @@
+import AppSyncService
 import AWSCore
 import Foundation
 import SandboxStorage
@@ -15,16 +16,26 @@ struct SandboxComponents: Sendable {
     var webSocketEndpoints: [any WebSocketEndpoint] = []
     var backgroundTasks: [any BackgroundTask] = []
     var migrations: [Migration] = []
-    /// Run once the database is migrated, before the port opens (deploying the default stacks).
+    /// Run once the port is bound, before the sandbox reports ready (deploying the default stacks).
     var startupTasks: [@Sendable (_ accountID: String, _ region: String) async throws -> Void] = []
     /// Run after `POST /_sandbox/reset` deleted all rows, so services drop cached state.
     var resetHandlers: [@Sendable () async -> Void] = []
+    /// The AppSync model, for modules that register resolvers or create APIs (CloudFormation, Mesh v2).
+    var appSync: AppSyncBackend?
 
     /// Builds every service of this sandbox over one database.
     static func make(database: SQLiteDatabase, clock: any SandboxClock, endpoint: SandboxEndpoint,
                      configuration: SandboxConfiguration) throws -> SandboxComponents {
         var components = SandboxComponents()
         components.awsServices.append(STSService())
+
+        let appSync = try AppSyncBackend(database: database, clock: clock, endpoint: endpoint)
+        components.appSync = appSync
+        components.awsServices.append(AppSyncService(backend: appSync))
+        components.httpEndpoints.append(GraphQLHTTPEndpoint(backend: appSync))
+        components.webSocketEndpoints.append(RealtimeEndpoint(backend: appSync))
+        components.migrations += AppSyncBackend.migrations
+        components.resetHandlers.append { await appSync.reset() }
         let ssm = SSMService(database: database, clock: clock)
         components.awsServices.append(ssm)
         components.migrations += SSMService.migrations
@@ -36,7 +47,7 @@ struct SandboxComponents: Sendable {
         }
         components.resetHandlers.append { dynamodb.reloadAfterReset() }
         // Every service that implements AWS::… resource types contributes its provider here.
-        let providers: [any CloudFormationResourceProvider] = [ssm, dynamodb]
+        let providers: [any CloudFormationResourceProvider] = [ssm, dynamodb, AppSyncResourceProvider(backend: appSync)]
         let cloudFormation = CloudFormationService(database: database, clock: clock, providers: providers, parameterLookup: ssm)
         components.awsServices.append(cloudFormation)
         components.migrations += CloudFormationService.migrations

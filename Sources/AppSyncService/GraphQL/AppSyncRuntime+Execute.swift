@@ -1,0 +1,205 @@
+import AWSCore
+import Foundation
+import GraphQL
+import OrderedCollections
+
+/// A successful mutation field whose result subscribers may receive.
+struct Publication: Sendable {
+    /// The mutation field's name (not its alias).
+    let mutationField: String
+    /// The subscription fields that listen to it.
+    let subscriptionFields: [String]
+    /// The result restricted to what the caller selected, keyed by field name (aliases undone).
+    let value: JSONObject
+}
+
+/// The reply to one GraphQL request and what it publishes.
+struct ExecutionOutcome: Sendable {
+    let response: JSONValue
+    let publications: [Publication]
+}
+
+extension AppSyncRuntime {
+    /// Runs a query or mutation: `{data, errors}` in AppSync's shape, plus the mutation results to fan out.
+    func execute(query: String, variables: JSONObject, operationName: String?, caller: CallerInfo) async -> ExecutionOutcome {
+        let document: Document
+        switch self.document(for: query) {
+        case .success(let d): document = d
+        case .failure(let failure): return ExecutionOutcome(response: failure.response, publications: [])
+        }
+        if let problems = Self.variableProblems(document, operationName: operationName, variables: variables) {
+            return ExecutionOutcome(response: ["data": .null, "errors": .array(problems.map(\.json))], publications: [])
+        }
+        let context = ExecutionContextBox(caller: caller, variables: variables)
+        var variableMaps: [String: Map] = [:]
+        for (k, v) in variables { variableMaps[k] = MapJSON.map(from: v) }
+        let result: GraphQLResult
+        do {
+            result = try await GraphQL.execute(schema: schema, documentAST: document, rootValue: JSONObject(), context: context,
+                                               variableValues: variableMaps, operationName: operationName)
+        } catch {
+            return ExecutionOutcome(response: ["data": .null, "errors": [["message": .string("\(error)")]]], publications: [])
+        }
+        let response = AppSyncResponseEncoder(schema: schema).encode(result)
+        let published = operation(in: document, named: operationName)
+            .map { self.publications(of: $0, data: response["data"], errors: result.errors, document: document) } ?? []
+        return ExecutionOutcome(response: response, publications: published)
+    }
+
+    /// Missing non-null variables, worded as graphql-java words them (the library's message differs).
+    static func variableProblems(_ document: Document, operationName: String?, variables: JSONObject) -> [ValidationIssue]? {
+        let operations = document.definitions.compactMap { $0 as? OperationDefinition }
+        guard let operation = operationName.map({ name in operations.first { $0.name?.value == name } }) ?? (operations.count == 1 ? operations.first : nil)
+        else { return nil }
+        var problems: [ValidationIssue] = []
+        for definition in operation.variableDefinitions where definition.type is NonNullType && definition.defaultValue == nil {
+            let name = definition.variable.name.value
+            guard variables[name] == nil || variables[name] == .null else { continue }
+            let loc = GraphQLTypeText.location(definition.loc)
+            problems.append(ValidationIssue(message: "Variable '\(name)' has coerced Null value for NonNull type '\(print(ast: definition.type))'",
+                                            line: loc?.line, column: loc?.column))
+        }
+        return problems.isEmpty ? nil : problems
+    }
+
+    func operation(in document: Document, named name: String?) -> OperationDefinition? {
+        let operations = document.definitions.compactMap { $0 as? OperationDefinition }
+        if let name { return operations.first { $0.name?.value == name } }
+        return operations.count == 1 ? operations[0] : nil
+    }
+
+    /// Mutation fields that succeeded (non-null, no error under them) and that some subscription listens to.
+    private func publications(of operation: OperationDefinition, data: JSONValue?, errors: [GraphQLError], document: Document) -> [Publication] {
+        guard operation.operation == .mutation, !subscriptionsByMutation.isEmpty, case .object(let data)? = data else { return [] }
+        let fragments = Self.fragments(document)
+        var out: [Publication] = []
+        for field in Self.topLevelFields(operation.selectionSet, fragments: fragments) {
+            let name = field.name.value
+            guard let listeners = subscriptionsByMutation[name] else { continue }
+            let key = field.alias?.value ?? name
+            guard case .object(let value)? = data[key] else { continue }
+            let failed = errors.contains { error in
+                if case .key(let first)? = error.path.elements.first { return first == key }
+                return false
+            }
+            guard !failed else { continue }
+            out.append(Publication(mutationField: name, subscriptionFields: listeners,
+                                   value: Self.unalias(value, selectionSet: field.selectionSet, fragments: fragments)))
+        }
+        return out
+    }
+
+    static func fragments(_ document: Document) -> [String: FragmentDefinition] {
+        var out: [String: FragmentDefinition] = [:]
+        for case let f as FragmentDefinition in document.definitions { out[f.name.value] = f }
+        return out
+    }
+
+    static func topLevelFields(_ set: SelectionSet, fragments: [String: FragmentDefinition]) -> [Field] {
+        var out: [Field] = []
+        for selection in set.selections {
+            if let field = selection as? Field { out.append(field) }
+            else if let inline = selection as? InlineFragment { out += topLevelFields(inline.selectionSet, fragments: fragments) }
+            else if let spread = selection as? FragmentSpread, let f = fragments[spread.name.value] { out += topLevelFields(f.selectionSet, fragments: fragments) }
+        }
+        return out
+    }
+
+    /// Re-keys a response object by field name (what subscribers filter and project on), keeping
+    /// only what the caller selected.
+    static func unalias(_ value: JSONObject, selectionSet: SelectionSet?, fragments: [String: FragmentDefinition]) -> JSONObject {
+        guard let selectionSet else { return value }
+        var out = JSONObject()
+        for field in topLevelFields(selectionSet, fragments: fragments) {
+            let name = field.name.value
+            guard name != "__typename", let v = value[field.alias?.value ?? name] else { continue }
+            let converted = unalias(v, selectionSet: field.selectionSet, fragments: fragments)
+            if case .object(let existing)? = out[name], case .object(let more) = converted {
+                var merged = existing
+                for (k, x) in more where merged[k] == nil { merged[k] = x }
+                out[name] = .object(merged)
+            } else if out[name] == nil {
+                out[name] = converted
+            }
+        }
+        return out
+    }
+
+    private static func unalias(_ value: JSONValue, selectionSet: SelectionSet?, fragments: [String: FragmentDefinition]) -> JSONValue {
+        switch value {
+        case .object(let o): return .object(unalias(o, selectionSet: selectionSet, fragments: fragments))
+        case .array(let a): return .array(a.map { unalias($0, selectionSet: selectionSet, fragments: fragments) })
+        case .null, .bool, .number, .string, .timestamp: return value
+        }
+    }
+}
+
+/// Writes a `GraphQLResult` as AppSync does: `data` always present (null when absent), resolver
+/// errors with `errorType`/`errorInfo`/`data` at the top level, graphql-java's wording for null
+/// violations, `sourceName: null` in locations.
+struct AppSyncResponseEncoder {
+    let schema: GraphQLSchema
+
+    func encode(_ result: GraphQLResult) -> JSONValue {
+        var out = JSONObject()
+        out["data"] = result.data.map(MapJSON.json(from:)) ?? .null
+        if !result.errors.isEmpty { out["errors"] = .array(result.errors.map(encode)) }
+        return .object(out)
+    }
+
+    func encode(_ error: GraphQLError) -> JSONValue {
+        let path: JSONValue = error.path.elements.isEmpty ? .null : .array(error.path.elements.map { element in
+            switch element {
+            case .index(let i): .int(i)
+            case .key(let k): .string(k)
+            }
+        })
+        let locations: JSONValue = error.locations.isEmpty ? .null
+            : .array(error.locations.map { ["line": .int($0.line), "column": .int($0.column), "sourceName": .null] })
+        var o = JSONObject()
+        if let resolverError = error.originalError as? AppSyncResolverError {
+            o["path"] = path
+            o["data"] = resolverError.data
+            o["errorType"] = .string(resolverError.type)
+            o["errorInfo"] = resolverError.errorInfo
+            o["locations"] = locations
+            o["message"] = .string(resolverError.message)
+            return .object(o)
+        }
+        if let message = nullViolationMessage(error) {
+            o["path"] = path
+            o["locations"] = .null
+            o["message"] = .string(message)
+            return .object(o)
+        }
+        o["path"] = path
+        o["locations"] = locations
+        o["message"] = .string(Self.variableMessage(error.message) ?? error.message)
+        return .object(o)
+    }
+
+    /// `Variable "$x" got invalid value …` → graphql-java's `Variable 'x' has an invalid value: …`.
+    static func variableMessage(_ message: String) -> String? {
+        guard message.hasPrefix("Variable \"$"), let end = message.dropFirst(11).firstIndex(of: "\"") else { return nil }
+        let name = message[message.index(message.startIndex, offsetBy: 11)..<end]
+        let detail = message.split(separator: "\n", maxSplits: 1).dropFirst().first.map(String.init) ?? message
+        return "Variable '\(name)' has an invalid value: \(detail)"
+    }
+
+    /// `Cannot return null for non-nullable type: 'String' within parent 'Group' (/createGroup/name)`.
+    private func nullViolationMessage(_ error: GraphQLError) -> String? {
+        let prefix = "Cannot return null for non-nullable field "
+        guard error.message.hasPrefix(prefix) else { return nil }
+        let qualified = error.message.dropFirst(prefix.count).dropLast(error.message.hasSuffix(".") ? 1 : 0)
+        let parts = qualified.split(separator: ".", maxSplits: 1).map(String.init)
+        guard parts.count == 2 else { return nil }
+        let fieldType = GraphQLTypeText.fields(of: schema.getType(name: parts[0]))?[parts[1]].map { GraphQLTypeText.named($0.type) } ?? "Object"
+        let pathText = error.path.elements.map { element -> String in
+            switch element {
+            case .index(let i): String(i)
+            case .key(let k): k
+            }
+        }.joined(separator: "/")
+        return "Cannot return null for non-nullable type: '\(fieldType)' within parent '\(parts[0])' (/\(pathText))"
+    }
+}

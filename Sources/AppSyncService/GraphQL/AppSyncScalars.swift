@@ -1,0 +1,104 @@
+import AWSCore
+import Foundation
+import GraphQL
+
+/// AppSync's predefined scalars and the checks AppSync applies to their values.
+///
+/// Formats follow the AppSync developer guide ("Scalar types in AWS AppSync"): dates and times are
+/// extended ISO 8601 (`AWSDateTime` requires a zone designator, `AWSDate`/`AWSTime` allow one),
+/// `AWSTimestamp` is an integer count of seconds, `AWSJSON` is a string holding JSON.
+enum AppSyncScalars {
+    static let names = ["AWSDate", "AWSTime", "AWSDateTime", "AWSTimestamp", "AWSEmail", "AWSJSON", "AWSURL", "AWSPhone", "AWSIPAddress"]
+
+    private static let zone = #"(Z|[+-]\d{2}:\d{2}(:\d{2})?)"#
+    private static let time = #"([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?"#
+    private static let date = #"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])"#
+    nonisolated(unsafe) private static let dateRegex = try! Regex("^\(date)\(zone)?$")
+    nonisolated(unsafe) private static let timeRegex = try! Regex("^\(time)\(zone)?$")
+    nonisolated(unsafe) private static let dateTimeRegex = try! Regex("^\(date)T\(time)\(zone)$")
+    nonisolated(unsafe) private static let emailRegex = try! Regex(#"^[^@\s]+@[^@\s]+\.[^@\s]+$"#)
+    nonisolated(unsafe) private static let urlRegex = try! Regex(#"^[A-Za-z][A-Za-z0-9+.-]*:(//)?[^\s]+$"#)
+    nonisolated(unsafe) private static let phoneRegex = try! Regex(#"^\+?[0-9][0-9 ()\-.]{3,30}$"#)
+
+    /// True when `value` is a valid string form of the scalar `name`.
+    static func isValid(_ name: String, string value: String) -> Bool {
+        switch name {
+        case "AWSDate": return value.wholeMatch(of: dateRegex) != nil
+        case "AWSTime": return value.wholeMatch(of: timeRegex) != nil
+        case "AWSDateTime": return value.wholeMatch(of: dateTimeRegex) != nil
+        case "AWSEmail": return value.wholeMatch(of: emailRegex) != nil
+        case "AWSURL": return value.wholeMatch(of: urlRegex) != nil
+        case "AWSPhone": return value.wholeMatch(of: phoneRegex) != nil
+        case "AWSIPAddress": return isIPAddress(value)
+        case "AWSJSON": return (try? JSONParser.parse(value)) != nil
+        case "AWSTimestamp": return Int64(value) != nil
+        default: return true
+        }
+    }
+
+    static func isIPAddress(_ text: String) -> Bool {
+        let parts = text.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
+        let address = String(parts[0])
+        if address.contains(":") {
+            guard parts.count == 1 || Int(parts[1]).map({ (0...128).contains($0) }) == true else { return false }
+            var buffer = in6_addr()
+            return inet_pton(AF_INET6, address, &buffer) == 1
+        }
+        guard parts.count == 1 || Int(parts[1]).map({ (0...32).contains($0) }) == true else { return false }
+        let octets = address.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets.allSatisfy { o in !o.isEmpty && o.count <= 3 && o.allSatisfy(\.isNumber) && Int(o)! <= 255 }
+    }
+
+    /// Installs parse/serialize functions on every AppSync scalar the schema uses.
+    static func install(in schema: GraphQLSchema) {
+        for name in names {
+            guard let scalar = schema.getType(name: name) as? GraphQLScalarType else { continue }
+            scalar.parseValue = { value in try parseValue(name, value) }
+            scalar.parseLiteral = { ast in try parseLiteral(name, ast) }
+            scalar.serialize = { value in try serialize(name, value) }
+        }
+    }
+
+    static func invalid(_ name: String, _ shown: String) -> GraphQLError {
+        GraphQLError(message: "Can't serialize value: Unable to serialize \(shown) as a valid \(name)")
+    }
+
+    static func parseValue(_ name: String, _ value: Map) throws -> Map {
+        switch value {
+        case .null, .undefined: return value
+        case .string(let s):
+            if name == "AWSTimestamp", let n = Int64(s) { return .number(Number(Int(n))) }
+            guard isValid(name, string: s) else { throw invalid(name, s) }
+            return value
+        case .number(let n):
+            guard name == "AWSTimestamp", n.doubleValue.rounded() == n.doubleValue else { throw invalid(name, n.description) }
+            return value
+        case .bool, .array, .dictionary:
+            // AWSJSON variables may be given as JSON values; AppSync takes their JSON text.
+            guard name == "AWSJSON" else { throw invalid(name, value.description) }
+            return .string(MapJSON.json(from: value).serializedString())
+        }
+    }
+
+    static func parseLiteral(_ name: String, _ ast: any Value) throws -> Map {
+        if let s = ast as? StringValue {
+            guard isValid(name, string: s.value) else { throw GraphQLError(message: "Expected value of type \"\(name)\", found \"\(s.value)\".", nodes: [ast]) }
+            return .string(s.value)
+        }
+        if let i = ast as? IntValue, name == "AWSTimestamp", let n = Int(i.value) { return .number(Number(n)) }
+        if ast is NullValue { return .null }
+        return .undefined
+    }
+
+    static func serialize(_ name: String, _ value: Any) throws -> Map {
+        if name == "AWSJSON" {
+            // A resolver may return any JSON value for an AWSJSON field; clients receive its text.
+            if let object = value as? JSONObject { return .string(JSONValue.object(object).serializedString()) }
+            if let list = value as? [(any Sendable)?] { return .string(ExecutionValue.json(from: list).serializedString()) }
+            if let map = value as? Map, case .string = map { return map }
+            if let map = value as? Map { return .string(MapJSON.json(from: map).serializedString()) }
+        }
+        if name == "AWSTimestamp", let map = value as? Map, case .number(let n) = map { return .number(Number(n.intValue)) }
+        return try GraphQL.map(from: value)
+    }
+}

@@ -53,7 +53,11 @@ let package = Package(
         ),
 
         // The Mesh v2 application: its schema, stages, stack template and (native) resolvers.
-        .target(name: "MeshV2App", dependencies: ["AWSCore", "SandboxStorage"], swiftSettings: swiftSettings),
+        .target(
+            name: "MeshV2App",
+            dependencies: ["AWSCore", "SandboxStorage", "CloudFormationService", "AppSyncService", "DynamoDBService"],
+            swiftSettings: swiftSettings
+        ),
         .target(name: "DynamoDBService", dependencies: ["AWSCore", "SandboxStorage"], swiftSettings: swiftSettings),
 
         // AppSync: control plane (REST-JSON), GraphQL data plane, real-time WebSocket protocol and fan-out.

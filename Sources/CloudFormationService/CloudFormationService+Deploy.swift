@@ -45,6 +45,12 @@ extension CloudFormationService {
         }
     }
 
+    /// The parameter values of a live stack, by key (empty when there is no such stack).
+    public func parameters(stackName: String, accountID: String, region: String) throws -> [String: String] {
+        guard let stack = try store.stack(stackName, accountID: accountID, region: region) else { return [:] }
+        return Dictionary(stack.parameters.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
+    }
+
     /// The outputs of a live stack, by key.
     public func outputs(stackName: String, accountID: String, region: String) throws -> [String: String] {
         guard let stack = try store.stack(stackName, accountID: accountID, region: region) else { return [:] }

@@ -4,6 +4,7 @@ import Foundation
 import SandboxStorage
 import CloudFormationService
 import DynamoDBService
+import MeshV2App
 import SSMService
 import STSService
 import ServiceLifecycle
@@ -55,6 +56,12 @@ struct SandboxComponents: Sendable {
             components.startupTasks.append { accountID, region in
                 _ = try await cloudFormation.deploy(stackName: "CDKToolkit", templateBody: CloudFormationService.cdkToolkitTemplate,
                                                     accountID: accountID, region: region)
+            }
+        }
+        let deployment = MeshV2Deployment(stages: configuration.meshStages)
+        if !deployment.stages.isEmpty {
+            components.startupTasks.append { accountID, region in
+                try await deployment.deploy(with: cloudFormation, accountID: accountID, region: region)
             }
         }
         components.webSocketEndpoints.append(EchoWebSocketEndpoint())

@@ -1,5 +1,6 @@
 public import AWSCore
 public import Logging
+public import MeshV2App
 
 /// Everything `mesh-sandbox serve` can be told.
 public struct SandboxConfiguration: Sendable {
@@ -19,6 +20,8 @@ public struct SandboxConfiguration: Sendable {
     public var maxHeaderBytes: Int = 64 * 1024
     public var jsonMaxDepth: Int = 128
     public var logLevel: Logger.Level = .info
+    /// The Mesh v2 stages whose stacks are deployed at start-up (default: stage `stg`).
+    public var meshStages: [StageConfiguration] = [StageConfiguration(envFile: DotEnv.parse(MeshV2Fixtures.stageFiles[0].contents))]
     /// How often expired DynamoDB TTL items are deleted; nil turns the sweeper off.
     public var ttlSweepPeriod: Duration? = .seconds(1)
     /// Deploy the `CDKToolkit` stack (and its SSM version parameter) so the CDK bootstrap check passes.

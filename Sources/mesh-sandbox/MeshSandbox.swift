@@ -58,6 +58,15 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("max-body-bytes"), help: "Largest request body accepted; larger requests get RequestEntityTooLarge (413).")
     var maxBodyBytes = 16 * 1024 * 1024
 
+    @Option(name: .customLong("env-file"), help: "A Mesh v2 stage file (the guide's .env symlink, e.g. infra/smalruby-mesh-v2/.env): its STAGE and MESH_* values decide the stack deployed at start-up, as the CDK app reads them.")
+    var envFile: String?
+
+    @Option(name: .customLong("stage"), help: "Deploy this Mesh v2 stage at start-up (repeatable; like `cdk deploy --context stage=…`). Default: stg.")
+    var stages: [String] = []
+
+    @Flag(name: .customLong("no-stacks"), help: "Deploy no Mesh v2 stack at start-up (an empty sandbox).")
+    var noStacks = false
+
     @Option(name: .customLong("ttl-sweep-seconds"), help: "How often items whose DynamoDB TTL has passed are deleted (AWS takes up to days; 0 turns deletion off).")
     var ttlSweepSeconds: Double = 1
 
@@ -75,6 +84,9 @@ struct Serve: AsyncParsableCommand {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         for key in accessKeys where key.split(separator: ":").count < 2 {
             throw ValidationError("--access-key takes ACCESS_KEY_ID:SECRET_ACCESS_KEY[:ACCOUNT_ID], got '\(key)'")
+        }
+        if noStacks, envFile != nil || !stages.isEmpty {
+            throw ValidationError("--no-stacks cannot be combined with --env-file or --stage")
         }
         if verifySignatures, accessKeys.isEmpty {
             throw ValidationError("--verify-signatures needs at least one --access-key")
@@ -98,6 +110,8 @@ struct Serve: AsyncParsableCommand {
         configuration.maxBodyBytes = maxBodyBytes
         configuration.logLevel = level
         configuration.bootstrapCDK = !noBootstrap
+        configuration.meshStages = noStacks ? [] : try MeshV2Deployment.stages(
+            envFile: envFile, explicitStages: stages, environment: ProcessInfo.processInfo.environment)
         configuration.ttlSweepPeriod = ttlSweepSeconds > 0 ? .milliseconds(Int64(ttlSweepSeconds * 1000)) : nil
         configuration.auth.verifySignatures = verifySignatures
         configuration.auth.defaultAccountID = accountID

@@ -22,9 +22,12 @@ BINARY = Path(os.environ.get("MESH_SANDBOX_BIN", ROOT / ".build" / "debug" / "me
 class Sandbox:
     """One running `mesh-sandbox serve` process."""
 
-    def __init__(self, data_dir, extra_args=()):
+    def __init__(self, data_dir, extra_args=(), stacks=False):
+        """`stacks=False` starts an empty sandbox (`--no-stacks`); True keeps the default Mesh v2 stg stack."""
         self.data_dir = Path(data_dir)
         self.extra_args = list(extra_args)
+        if not stacks and not any(a in ("--stage", "--env-file", "--no-stacks") for a in self.extra_args):
+            self.extra_args.append("--no-stacks")
         self.proc = None
         self.port = None
         self.ready_text = ""
@@ -137,8 +140,8 @@ def make_sandbox(tmp_path):
     """Factory: make_sandbox(*extra_args, data_dir=None) → started Sandbox, stopped at teardown."""
     started = []
 
-    def make(*extra_args, data_dir=None):
-        sandbox = Sandbox(data_dir or tmp_path / f"data{len(started)}", extra_args).start()
+    def make(*extra_args, data_dir=None, stacks=False):
+        sandbox = Sandbox(data_dir or tmp_path / f"data{len(started)}", extra_args, stacks=stacks).start()
         started.append(sandbox)
         return sandbox
 

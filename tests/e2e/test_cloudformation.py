@@ -50,7 +50,7 @@ def template_file(tmp_path_factory):
 
 
 def deploy(sandbox, template_file, *extra, check=True):
-    return sandbox.aws("cloudformation", "deploy", "--template-file", template_file, "--stack-name", "MeshV2Stack-stg",
+    return sandbox.aws("cloudformation", "deploy", "--template-file", template_file, "--stack-name", "E2EStack-stg",
                        "--capabilities", "CAPABILITY_IAM", *extra, check=check)
 
 
@@ -71,43 +71,43 @@ def test_no_bootstrap_flag_leaves_the_account_unbootstrapped(make_sandbox):
 
 def test_deploy_then_query_outputs_like_the_guide(sandbox, template_file):
     result = deploy(sandbox, template_file, "--parameter-overrides", "Stage=stg", "--tags", "Project=smalruby", "Stage=stg")
-    assert "Successfully created/updated stack - MeshV2Stack-stg" in result.stdout
-    name = sandbox.aws("cloudformation", "describe-stacks", "--stack-name", "MeshV2Stack-stg", "--query",
+    assert "Successfully created/updated stack - E2EStack-stg" in result.stdout
+    name = sandbox.aws("cloudformation", "describe-stacks", "--stack-name", "E2EStack-stg", "--query",
                        "Stacks[0].Outputs[?OutputKey==`ParameterName`].OutputValue", "--output", "text").stdout.strip()
     assert name == "/mesh/stg/interval"
     assert sandbox.aws("ssm", "get-parameter", "--name", name, "--query", "Parameter.Value", "--output", "text").stdout.strip() == "15"
-    stack = json.loads(sandbox.aws("cloudformation", "describe-stacks", "--stack-name", "MeshV2Stack-stg").stdout)["Stacks"][0]
+    stack = json.loads(sandbox.aws("cloudformation", "describe-stacks", "--stack-name", "E2EStack-stg").stdout)["Stacks"][0]
     assert stack["StackStatus"] == "CREATE_COMPLETE"
     assert {"Key": "Project", "Value": "smalruby"} in stack["Tags"]
     assert stack["Parameters"][1] == {"ParameterKey": "BootstrapVersion", "ParameterValue": "/cdk-bootstrap/hnb659fds/version", "ResolvedValue": "21"}
     assert stack["Outputs"][0]["Description"] == "where the interval lives"
-    assert stack["StackId"].startswith("arn:aws:cloudformation:ap-northeast-1:123456789012:stack/MeshV2Stack-stg/")
+    assert stack["StackId"].startswith("arn:aws:cloudformation:ap-northeast-1:123456789012:stack/E2EStack-stg/")
 
 
 def test_redeploy_without_changes_and_update(sandbox, template_file):
     time.sleep(1.1)  # the CLI names change sets by the second
     again = deploy(sandbox, template_file, "--parameter-overrides", "Stage=stg", "--tags", "Project=smalruby", "Stage=stg", check=False)
-    assert "No changes to deploy. Stack MeshV2Stack-stg is up to date" in again.stdout + again.stderr
+    assert "No changes to deploy. Stack E2EStack-stg is up to date" in again.stdout + again.stderr
     time.sleep(1.1)
     deploy(sandbox, template_file, "--parameter-overrides", "Stage=prod", "--tags", "Project=smalruby", "Stage=stg")
-    status = sandbox.aws("cloudformation", "describe-stacks", "--stack-name", "MeshV2Stack-stg", "--query",
+    status = sandbox.aws("cloudformation", "describe-stacks", "--stack-name", "E2EStack-stg", "--query",
                          "Stacks[0].StackStatus", "--output", "text").stdout.strip()
     assert status == "UPDATE_COMPLETE"
     # The parameter was renamed: a new one exists and the old one is gone.
     assert sandbox.aws("ssm", "get-parameter", "--name", "/mesh/prod/interval", "--query", "Parameter.Value", "--output", "text").stdout.strip() == "60"
     missing = sandbox.aws("ssm", "get-parameter", "--name", "/mesh/stg/interval", check=False)
     assert "ParameterNotFound" in missing.stderr
-    resources = json.loads(sandbox.aws("cloudformation", "list-stack-resources", "--stack-name", "MeshV2Stack-stg").stdout)
+    resources = json.loads(sandbox.aws("cloudformation", "list-stack-resources", "--stack-name", "E2EStack-stg").stdout)
     assert sorted(r["LogicalResourceId"] for r in resources["StackResourceSummaries"]) == ["Config", "Role"]
 
 
 def test_events_template_and_resources(sandbox):
-    events = json.loads(sandbox.aws("cloudformation", "describe-stack-events", "--stack-name", "MeshV2Stack-stg").stdout)["StackEvents"]
-    assert events[0]["ResourceStatus"] == "UPDATE_COMPLETE" and events[0]["LogicalResourceId"] == "MeshV2Stack-stg"
+    events = json.loads(sandbox.aws("cloudformation", "describe-stack-events", "--stack-name", "E2EStack-stg").stdout)["StackEvents"]
+    assert events[0]["ResourceStatus"] == "UPDATE_COMPLETE" and events[0]["LogicalResourceId"] == "E2EStack-stg"
     assert any(e["LogicalResourceId"] == "Config" and e["ResourceStatus"] == "CREATE_COMPLETE" for e in events)
-    body = json.loads(sandbox.aws("cloudformation", "get-template", "--stack-name", "MeshV2Stack-stg").stdout)["TemplateBody"]
+    body = json.loads(sandbox.aws("cloudformation", "get-template", "--stack-name", "E2EStack-stg").stdout)["TemplateBody"]
     assert "CheckBootstrapVersion" in body
-    resource = json.loads(sandbox.aws("cloudformation", "describe-stack-resource", "--stack-name", "MeshV2Stack-stg",
+    resource = json.loads(sandbox.aws("cloudformation", "describe-stack-resource", "--stack-name", "E2EStack-stg",
                                       "--logical-resource-id", "Role").stdout)["StackResourceDetail"]
     assert resource["ResourceType"] == "AWS::IAM::Role" and resource["ResourceStatus"] == "CREATE_COMPLETE"
 
@@ -145,22 +145,22 @@ def test_errors_with_cloudformation_wording(sandbox, template_file):
     assert "An error occurred (ValidationError) when calling the DescribeStacks operation: Stack with id Nope does not exist" in missing.stderr
     caps = sandbox.aws("cloudformation", "create-stack", "--stack-name", "NoCaps", "--template-body", f"file://{template_file}", check=False)
     assert "InsufficientCapabilitiesException" in caps.stderr and "Requires capabilities : [CAPABILITY_IAM]" in caps.stderr
-    dup = sandbox.aws("cloudformation", "create-stack", "--stack-name", "MeshV2Stack-stg", "--template-body", f"file://{template_file}",
+    dup = sandbox.aws("cloudformation", "create-stack", "--stack-name", "E2EStack-stg", "--template-body", f"file://{template_file}",
                       "--capabilities", "CAPABILITY_IAM", check=False)
-    assert "AlreadyExistsException" in dup.stderr and "Stack [MeshV2Stack-stg] already exists" in dup.stderr
+    assert "AlreadyExistsException" in dup.stderr and "Stack [E2EStack-stg] already exists" in dup.stderr
     params = sandbox.aws("cloudformation", "create-stack", "--stack-name", "BadParam", "--template-body", f"file://{template_file}",
                          "--capabilities", "CAPABILITY_IAM", "--parameters", "ParameterKey=Stage,ParameterValue=dev", check=False)
     assert "Parameter 'Stage' must be one of AllowedValues" in params.stderr
 
 
 def test_delete_stack_like_cdk_destroy(sandbox):
-    sandbox.aws("cloudformation", "delete-stack", "--stack-name", "MeshV2Stack-stg")
-    sandbox.aws("cloudformation", "wait", "stack-delete-complete", "--stack-name", "MeshV2Stack-stg")
-    gone = sandbox.aws("cloudformation", "describe-stacks", "--stack-name", "MeshV2Stack-stg", check=False)
-    assert "Stack with id MeshV2Stack-stg does not exist" in gone.stderr
+    sandbox.aws("cloudformation", "delete-stack", "--stack-name", "E2EStack-stg")
+    sandbox.aws("cloudformation", "wait", "stack-delete-complete", "--stack-name", "E2EStack-stg")
+    gone = sandbox.aws("cloudformation", "describe-stacks", "--stack-name", "E2EStack-stg", check=False)
+    assert "Stack with id E2EStack-stg does not exist" in gone.stderr
     assert "ParameterNotFound" in sandbox.aws("ssm", "get-parameter", "--name", "/mesh/prod/interval", check=False).stderr
     listed = json.loads(sandbox.aws("cloudformation", "list-stacks", "--stack-status-filter", "DELETE_COMPLETE").stdout)
-    assert any(s["StackName"] == "MeshV2Stack-stg" for s in listed["StackSummaries"])
+    assert any(s["StackName"] == "E2EStack-stg" for s in listed["StackSummaries"])
 
 
 def test_stacks_survive_a_restart(make_sandbox, tmp_path):

@@ -40,6 +40,8 @@ public final class AppSyncBackend: @unchecked Sendable {
     private var keyIndex: [String: ApiKeyRecord]?
     /// Each API's authorization modes (primary and additional), loaded on first use.
     private var authModes: [String: Set<String>] = [:]
+    /// Bumped on every change, so a cache entry built from rows read before it is not stored.
+    private var epoch = 0
     private var providers: [any AppSyncResolverProvider] = [NoneDataSourceResolverProvider()]
 
     public init(database: SQLiteDatabase, clock: any SandboxClock = SystemClock(), endpoint: SandboxEndpoint = SandboxEndpoint()) throws {
@@ -56,6 +58,7 @@ public final class AppSyncBackend: @unchecked Sendable {
     public func register(_ provider: any AppSyncResolverProvider) {
         lock.withLock {
             providers.insert(provider, at: 0)
+            epoch += 1
             runtimes.removeAll()
         }
     }
@@ -63,6 +66,7 @@ public final class AppSyncBackend: @unchecked Sendable {
     /// Drops every compiled runtime and subscription (after `POST /_sandbox/reset`).
     public func reset() async {
         lock.withLock {
+            epoch += 1
             runtimes.removeAll()
             keyIndex = nil
             authModes.removeAll()
@@ -74,7 +78,8 @@ public final class AppSyncBackend: @unchecked Sendable {
 
     /// The compiled runtime of `apiId`, built on first use after any change to the API.
     func runtime(apiId: String) throws -> AppSyncRuntime? {
-        if let cached = lock.withLock({ runtimes[apiId] }) { return cached }
+        let (cached, generation) = lock.withLock { (runtimes[apiId], epoch) }
+        if let cached { return cached }
         guard let api = try store.get(.api, scope: "", name: apiId) else { return nil }
         guard let schemaDoc = try store.get(.schema, scope: apiId, name: "schema"),
               let sdl = schemaDoc["definition"]?.stringValue
@@ -88,41 +93,53 @@ public final class AppSyncBackend: @unchecked Sendable {
                                   functions: Dictionary(functions.map { ($0.functionId, $0) }, uniquingKeysWith: { a, _ in a }))
         let providers = lock.withLock { self.providers }
         let runtime = try AppSyncRuntime(sdl: sdl, api: info, resolvers: resolvers, providers: providers)
-        lock.withLock { runtimes[apiId] = runtime }
+        lock.withLock {
+            if epoch == generation { runtimes[apiId] = runtime }
+        }
         return runtime
     }
 
     /// The key `id` wherever it lives (keys are unique across APIs), for the data plane.
     public func apiKey(_ id: String) throws -> ApiKeyRecord? {
-        if let index = lock.withLock({ keyIndex }) { return index[id] }
+        let (cached, generation) = lock.withLock { (keyIndex, epoch) }
+        if let cached { return cached[id] }
         var index: [String: ApiKeyRecord] = [:]
         for (scope, doc) in try store.listAll(.apiKey) {
             guard let keyID = doc["id"]?.stringValue else { continue }
             index[keyID] = ApiKeyRecord(id: keyID, apiId: scope, expires: Int64(doc["expires"]?.intValue ?? 0),
                                         deletes: Int64(doc["deletes"]?.intValue ?? 0))
         }
-        lock.withLock { keyIndex = index }
+        lock.withLock {
+            if epoch == generation { keyIndex = index }
+        }
         return index[id]
     }
 
     func invalidateKeys() {
-        lock.withLock { keyIndex = nil }
+        lock.withLock {
+            keyIndex = nil
+            epoch += 1
+        }
     }
 
     func invalidate(_ apiId: String) {
         lock.withLock {
             _ = runtimes.removeValue(forKey: apiId)
             _ = authModes.removeValue(forKey: apiId)
+            epoch += 1
         }
     }
 
     /// The authorization modes of an API (`API_KEY`, `AWS_IAM`, …); empty when it does not exist.
     func authenticationModes(apiId: String) -> Set<String> {
-        if let cached = lock.withLock({ authModes[apiId] }) { return cached }
+        let (cached, generation) = lock.withLock { (authModes[apiId], epoch) }
+        if let cached { return cached }
         guard let api = try? store.get(.api, scope: "", name: apiId) else { return [] }
         let modes = Set(([api["authenticationType"]?.stringValue]
             + (api["additionalAuthenticationProviders"]?.arrayValue ?? []).map { $0["authenticationType"]?.stringValue }).compactMap { $0 })
-        lock.withLock { authModes[apiId] = modes }
+        lock.withLock {
+            if epoch == generation { authModes[apiId] = modes }
+        }
         return modes
     }
 

@@ -16,7 +16,7 @@ import Testing
     @Test(arguments: [
         ("AWSDateTime", "2026-01-11T09:55:15.123Z", true), ("AWSDateTime", "2026-01-11T09:55:15+09:00", true),
         ("AWSDateTime", "2026-01-11T09:55:15", false), ("AWSDateTime", "2026-01-11", false),
-        ("AWSDate", "2026-01-11", true), ("AWSDate", "2026-01-11Z", true), ("AWSDate", "2026-13-01", false),
+        ("AWSDate", "2026-01-11", true), ("AWSDate", "2026-01-11\n", false), ("AWSDate", "2026-01-11Z", true), ("AWSDate", "2026-13-01", false),
         ("AWSTime", "09:55", true), ("AWSTime", "09:55:15.123+09:00", true), ("AWSTime", "25:00", false),
         ("AWSEmail", "a@example.com", true), ("AWSEmail", "not-an-email", false),
         ("AWSJSON", #"{"a":[1,2]}"#, true), ("AWSJSON", "{a}", false),

@@ -127,3 +127,23 @@ def test_malformed_and_unknown_frames_get_errors(sandbox, api):
                 "message": "Validation error of type MissingFieldArgument: Missing field argument domain @ 'onMessage'",
                 "locations": [{"line": 1, "column": 16, "sourceName": None}]}]}}
     asyncio.run(run())
+
+
+def test_apis_and_keys_survive_a_kill_9_and_reset_clears_them(make_sandbox, tmp_data):
+    import signal
+    sandbox = make_sandbox(data_dir=tmp_data)
+    client = sandbox.client("appsync")
+    api_id = client.create_graphql_api(name="Persisted", authenticationType="API_KEY")["graphqlApi"]["apiId"]
+    client.start_schema_creation(apiId=api_id, definition=SDL.encode())
+    client.create_data_source(apiId=api_id, name="Local", type="NONE")
+    client.create_resolver(apiId=api_id, typeName="Mutation", fieldName="send", dataSourceName="Local")
+    key = client.create_api_key(apiId=api_id)["apiKey"]["id"]
+    sandbox.restart(sig=signal.SIGKILL)
+    url = sandbox.client("appsync").get_graphql_api(apiId=api_id)["graphqlApi"]["uris"]["GRAPHQL"]
+    assert url == f"https://localhost:{sandbox.port}/apis/{api_id}/graphql"
+    reply = requests.post(f"{sandbox.http}/apis/{api_id}/graphql", json={"query": SEND}, headers={"x-api-key": key}, timeout=10)
+    assert reply.json() == {"data": {"send": {"groupId": "g1", "domain": "d1", "text": "hi"}}}
+    requests.post(sandbox.http + "/_sandbox/reset", timeout=10).raise_for_status()
+    assert sandbox.client("appsync").list_graphql_apis()["graphqlApis"] == []
+    gone = requests.post(f"{sandbox.http}/apis/{api_id}/graphql", json={"query": SEND}, headers={"x-api-key": key}, timeout=10)
+    assert gone.status_code == 401

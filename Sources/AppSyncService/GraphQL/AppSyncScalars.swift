@@ -13,22 +13,31 @@ enum AppSyncScalars {
     private static let zone = #"(Z|[+-]\d{2}:\d{2}(:\d{2})?)"#
     private static let time = #"([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?"#
     private static let date = #"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])"#
-    nonisolated(unsafe) private static let dateRegex = try! Regex("^\(date)\(zone)?$")
-    nonisolated(unsafe) private static let timeRegex = try! Regex("^\(time)\(zone)?$")
-    nonisolated(unsafe) private static let dateTimeRegex = try! Regex("^\(date)T\(time)\(zone)$")
-    nonisolated(unsafe) private static let emailRegex = try! Regex(#"^[^@\s]+@[^@\s]+\.[^@\s]+$"#)
-    nonisolated(unsafe) private static let urlRegex = try! Regex(#"^[A-Za-z][A-Za-z0-9+.-]*:(//)?[^\s]+$"#)
-    nonisolated(unsafe) private static let phoneRegex = try! Regex(#"^\+?[0-9][0-9 ()\-.]{3,30}$"#)
+    // NSRegularExpression is immutable and documented as safe to share between threads.
+    private static let dateRegex = pattern("^\(date)\(zone)?$")
+    private static let timeRegex = pattern("^\(time)\(zone)?$")
+    private static let dateTimeRegex = pattern("^\(date)T\(time)\(zone)$")
+    private static let emailRegex = pattern(#"^[^@\s]+@[^@\s]+\.[^@\s]+$"#)
+    private static let urlRegex = pattern(#"^[A-Za-z][A-Za-z0-9+.-]*:(//)?[^\s]+$"#)
+    private static let phoneRegex = pattern(#"^\+?[0-9][0-9 ()\-.]{3,30}$"#)
+
+    private static func pattern(_ text: String) -> NSRegularExpression { try! NSRegularExpression(pattern: text) }
+
+    /// True when the pattern matches the whole value (`$` alone would also accept a trailing newline).
+    private static func matches(_ regex: NSRegularExpression, _ value: String) -> Bool {
+        let whole = NSRange(value.startIndex..., in: value)
+        return regex.firstMatch(in: value, range: whole)?.range == whole
+    }
 
     /// True when `value` is a valid string form of the scalar `name`.
     static func isValid(_ name: String, string value: String) -> Bool {
         switch name {
-        case "AWSDate": return value.wholeMatch(of: dateRegex) != nil
-        case "AWSTime": return value.wholeMatch(of: timeRegex) != nil
-        case "AWSDateTime": return value.wholeMatch(of: dateTimeRegex) != nil
-        case "AWSEmail": return value.wholeMatch(of: emailRegex) != nil
-        case "AWSURL": return value.wholeMatch(of: urlRegex) != nil
-        case "AWSPhone": return value.wholeMatch(of: phoneRegex) != nil
+        case "AWSDate": return matches(dateRegex, value)
+        case "AWSTime": return matches(timeRegex, value)
+        case "AWSDateTime": return matches(dateTimeRegex, value)
+        case "AWSEmail": return matches(emailRegex, value)
+        case "AWSURL": return matches(urlRegex, value)
+        case "AWSPhone": return matches(phoneRegex, value)
         case "AWSIPAddress": return isIPAddress(value)
         case "AWSJSON": return (try? JSONParser.parse(value)) != nil
         case "AWSTimestamp": return Int64(value) != nil

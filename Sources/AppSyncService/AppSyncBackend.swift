@@ -88,7 +88,7 @@ public final class AppSyncBackend: @unchecked Sendable {
         let dataSources = try store.list(.dataSource, scope: apiId).map(DataSourceRecord.init(document:))
         let functions = try store.list(.function, scope: apiId).map(FunctionRecord.init(document:))
         let info = AppSyncAPIInfo(apiId: apiId, name: api["name"]?.stringValue ?? "", arn: api["arn"]?.stringValue ?? "",
-                                  environmentVariables: api["environmentVariables"]?.objectValue ?? [:],
+                                  environmentVariables: api["_environmentVariables"]?.objectValue ?? [:],
                                   dataSources: Dictionary(dataSources.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a }),
                                   functions: Dictionary(functions.map { ($0.functionId, $0) }, uniquingKeysWith: { a, _ in a }))
         let providers = lock.withLock { self.providers }

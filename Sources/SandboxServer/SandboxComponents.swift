@@ -58,6 +58,11 @@ struct SandboxComponents: Sendable {
                                                     accountID: accountID, region: region)
             }
         }
+        // The Mesh v2 fields, for any API deployed from its template; the Lambda's secret comes from the stage.
+        let stages = configuration.meshStages
+        appSync.register(MeshV2ResolverProvider(dynamodb: dynamodb, clock: clock) { apiName in
+            stages.first { $0.apiName == apiName }?.settings["MESH_SECRET_KEY"] ?? "default-secret-key"
+        })
         let deployment = MeshV2Deployment(stages: configuration.meshStages)
         if !deployment.stages.isEmpty {
             components.startupTasks.append { accountID, region in

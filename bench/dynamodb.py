@@ -141,7 +141,10 @@ def main():
     finally:
         for _, _, proc in servers:
             proc.terminate()
-            proc.wait(timeout=10)
+            try:
+                proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                proc.kill()
         shutil.rmtree(data, ignore_errors=True)
 
 

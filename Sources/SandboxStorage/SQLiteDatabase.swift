@@ -1,17 +1,21 @@
 import CSQLite
 import Foundation
 
-/// One SQLite database: a single connection behind a lock, WAL journal.
+/// One SQLite database in WAL mode: one writer connection behind a lock, and for a file
+/// database a pool of reader connections, so reads run beside each other and beside a write.
 ///
 /// Every write runs in one `BEGIN IMMEDIATE` transaction; a committed transaction is in the
 /// WAL file before the call returns, so it survives the process being killed (`kill -9`).
 /// (`synchronous=NORMAL` only risks the last commits on power loss, not on a crash.)
-/// Statements are prepared once per SQL text and reused.
+/// A read sees everything committed before it started. Statements are prepared once per SQL
+/// text and connection, and reused. An in-memory database has the writer connection only.
 public final class SQLiteDatabase: @unchecked Sendable {
     /// nil when the database lives in memory only.
     public let path: String?
     private let lock = NSLock()
     private let connection: SQLiteConnection
+    private let readersLock = NSLock()
+    private var idleReaders: [SQLiteConnection] = []
 
     /// Opens (creating if needed) the database at `path`, or an in-memory one for nil.
     public init(path: String?) throws {
@@ -38,11 +42,23 @@ public final class SQLiteDatabase: @unchecked Sendable {
         }
     }
 
-    /// Runs `body` with exclusive use of the connection, outside any explicit transaction.
+    /// Runs `body` with a connection of its own, outside any explicit transaction; it must only read.
     public func read<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
-        lock.lock()
-        defer { lock.unlock() }
-        return try body(connection)
+        guard let path else {
+            lock.lock()
+            defer { lock.unlock() }
+            return try body(connection)
+        }
+        let reader = try readersLock.withLock { idleReaders.popLast() } ?? Self.openReader(path: path)
+        defer { readersLock.withLock { idleReaders.append(reader) } }
+        return try body(reader)
+    }
+
+    private static func openReader(path: String) throws -> SQLiteConnection {
+        let reader = try SQLiteConnection(path: path)
+        try reader.execute("PRAGMA busy_timeout=5000")
+        try reader.execute("PRAGMA query_only=ON")
+        return reader
     }
 
     /// Applies each migration not applied before, in order, each in its own transaction.

@@ -65,9 +65,16 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, Ex
 }
 
 /// A JSON object that keeps its members in insertion order (replies read as AWS writes them).
+///
+/// Members live in one array; small objects (most AWS shapes) are searched linearly, which is
+/// cheaper than hashing, and larger ones get a key index.
 public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryLiteral {
-    public private(set) var keys: [String] = []
-    private var storage: [String: JSONValue] = [:]
+    public typealias Element = (key: String, value: JSONValue)
+
+    private var entries: [Element] = []
+    /// Position of each key; built once an object outgrows a linear search.
+    private var index: [String: Int]?
+    private static let indexThreshold = 12
 
     public init() {}
     public init(_ pairs: some Sequence<(String, JSONValue)>) {
@@ -76,16 +83,33 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
 
     public init(dictionaryLiteral elements: (String, JSONValue)...) { self.init(elements) }
 
-    public var count: Int { keys.count }
-    public var isEmpty: Bool { keys.isEmpty }
+    public var count: Int { entries.count }
+    public var isEmpty: Bool { entries.isEmpty }
+    public var keys: [String] { entries.map(\.key) }
+
+    private func position(of key: String) -> Int? {
+        if let index { return index[key] }
+        return entries.firstIndex { $0.key == key }
+    }
 
     public subscript(key: String) -> JSONValue? {
-        get { storage[key] }
+        get { position(of: key).map { entries[$0].value } }
         set {
-            if let newValue {
-                if storage.updateValue(newValue, forKey: key) == nil { keys.append(key) }
-            } else if storage.removeValue(forKey: key) != nil {
-                keys.removeAll { $0 == key }
+            switch (position(of: key), newValue) {
+            case (let i?, let value?):
+                entries[i].value = value
+            case (nil, let value?):
+                entries.append((key, value))
+                if index != nil {
+                    index![key] = entries.count - 1
+                } else if entries.count > Self.indexThreshold {
+                    index = Dictionary(uniqueKeysWithValues: entries.enumerated().map { ($1.key, $0) })
+                }
+            case (let i?, nil):
+                entries.remove(at: i)
+                if index != nil { index = Dictionary(uniqueKeysWithValues: entries.enumerated().map { ($1.key, $0) }) }
+            case (nil, nil):
+                break
             }
         }
     }
@@ -95,16 +119,23 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
         if let value { self[key] = value }
     }
 
-    public func makeIterator() -> some IteratorProtocol<(key: String, value: JSONValue)> {
-        var index = 0
-        let keys = keys, storage = storage
-        return AnyIterator {
-            guard index < keys.count else { return nil }
-            defer { index += 1 }
-            return (keys[index], storage[keys[index]]!)
-        }
+    public func makeIterator() -> IndexingIterator<[Element]> { entries.makeIterator() }
+
+    /// Objects are equal when they have the same members, whatever their order.
+    public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
+        lhs.count == rhs.count && lhs.entries.allSatisfy { rhs[$0.key] == $0.value }
     }
 
-    public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool { lhs.storage == rhs.storage }
-    public func hash(into hasher: inout Hasher) { hasher.combine(storage) }
+    public func hash(into hasher: inout Hasher) {
+        // Order-independent, to agree with ==.
+        var combined = 0
+        for (key, value) in entries {
+            var member = Hasher()
+            member.combine(key)
+            member.combine(value)
+            combined ^= member.finalize()
+        }
+        hasher.combine(entries.count)
+        hasher.combine(combined)
+    }
 }

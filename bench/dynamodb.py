@@ -9,7 +9,7 @@ O(log n + page)).
 
 Needs: wrk (Debian package `wrk`), boto3, the release binary (swift build -c release), and
 moto_server for the comparison (pip install "moto[server]"; --no-moto skips it).
-Usage: bench/dynamodb.py [--seconds 5] [--connections 32] [--big 1000000] [--no-moto]
+Usage: bench/dynamodb.py [--seconds 5] [--connections 64] [--threads 1] [--big 1000000] [--no-moto]
 """
 import argparse
 import os
@@ -67,9 +67,9 @@ def preload(ddb, keys):
     batch_put(ddb, [{"pk": {"S": "q"}, "sk": {"S": f"{i:05d}"}, "data": {"S": "x" * 180}} for i in range(100)])
 
 
-def wrk(port, mode, seconds, connections, keys):
+def wrk(port, mode, seconds, connections, keys, threads):
     env = dict(os.environ, MODE=mode, KEYS=str(keys))
-    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(LUA), f"http://127.0.0.1:{port}/"],
+    out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(LUA), f"http://127.0.0.1:{port}/"],
                          env=env, capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     def pct(p):
@@ -92,7 +92,9 @@ def time_query(ddb, table, runs=200):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=5)
-    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--connections", type=int, default=64)
+    # One wrk thread leaves the second core to the server under test.
+    parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--keys", type=int, default=2000)
     parser.add_argument("--big", type=int, default=1_000_000)
     parser.add_argument("--binary", default=str(ROOT / ".build" / "release" / "mesh-sandbox"))
@@ -118,7 +120,7 @@ def main():
             create_table(ddb)
             preload(ddb, args.keys)
             for mode in ("put", "get", "query"):
-                results[(name, mode)] = wrk(port, mode, args.seconds, args.connections, args.keys)
+                results[(name, mode)] = wrk(port, mode, args.seconds, args.connections, args.keys, args.threads)
         print(f"{'server':<14} {'op':<8} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}")
         for (name, mode), (rps, p50, p99, errors) in results.items():
             print(f"{name:<14} {mode:<8} {rps:>10.0f} {p50:>8.2f} {p99:>8.2f} {errors:>8}")

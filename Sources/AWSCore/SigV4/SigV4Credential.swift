@@ -19,23 +19,35 @@ public struct SigV4Credential: Sendable, Equatable {
         case malformed(String)
     }
 
-    /// Parses an `Authorization` header value.
+    /// Parses an `Authorization` header value. Runs on every request, so it scans bytes once
+    /// rather than splitting and trimming strings.
     public static func parse(authorization: String) throws(ParseError) -> SigV4Credential {
         let prefix = "AWS4-HMAC-SHA256"
         guard authorization.hasPrefix(prefix) else { throw .notSigV4 }
-        var fields: [String: String] = [:]
-        for part in authorization.dropFirst(prefix.count).split(separator: ",") {
-            let kv = part.trimmingCharacters(in: " ").split(separator: "=", maxSplits: 1)
-            guard kv.count == 2 else { continue }
-            fields[String(kv[0])] = String(kv[1])
+        var credential: String?, signedHeaders: String?, signature: String?
+        let bytes = authorization.utf8
+        var i = bytes.index(bytes.startIndex, offsetBy: prefix.utf8.count)
+        while i < bytes.endIndex {
+            while i < bytes.endIndex, bytes[i] == UInt8(ascii: " ") || bytes[i] == UInt8(ascii: ",") { i = bytes.index(after: i) }
+            let keyStart = i
+            while i < bytes.endIndex, bytes[i] != UInt8(ascii: "=") { i = bytes.index(after: i) }
+            guard i < bytes.endIndex else { break }
+            let key = bytes[keyStart..<i]
+            i = bytes.index(after: i)
+            let valueStart = i
+            while i < bytes.endIndex, bytes[i] != UInt8(ascii: ",") { i = bytes.index(after: i) }
+            var valueEnd = i
+            while valueEnd > valueStart, bytes[bytes.index(before: valueEnd)] == UInt8(ascii: " ") { valueEnd = bytes.index(before: valueEnd) }
+            let value = String(Substring(bytes[valueStart..<valueEnd]))
+            if key.elementsEqual("Credential".utf8) { credential = value }
+            else if key.elementsEqual("SignedHeaders".utf8) { signedHeaders = value }
+            else if key.elementsEqual("Signature".utf8) { signature = value }
         }
-        guard let credential = fields["Credential"] else {
+        guard let credential else {
             throw .malformed("Authorization header requires 'Credential' parameter. Authorization header requires 'Signature' parameter. Authorization header requires 'SignedHeaders' parameter.")
         }
-        guard let signedHeaders = fields["SignedHeaders"] else {
-            throw .malformed("Authorization header requires 'SignedHeaders' parameter.")
-        }
-        guard let signature = fields["Signature"] else { throw .malformed("Authorization header requires 'Signature' parameter.") }
+        guard let signedHeaders else { throw .malformed("Authorization header requires 'SignedHeaders' parameter.") }
+        guard let signature else { throw .malformed("Authorization header requires 'Signature' parameter.") }
         return try make(credential: credential, signedHeaders: signedHeaders, signature: signature)
     }
 
@@ -53,16 +65,9 @@ public struct SigV4Credential: Sendable, Equatable {
             throw .malformed("Credential should be scoped to a valid region. ")
         }
         return SigV4Credential(accessKeyID: scope[0], date: scope[1], region: scope[2], service: scope[3],
-                               signedHeaders: signedHeaders.split(separator: ";").map { $0.lowercased() },
+                               signedHeaders: signedHeaders.split(separator: ";").map { name in
+                                   name.utf8.contains { $0 >= 65 && $0 <= 90 } ? name.lowercased() : String(name)
+                               },
                                signature: signature)
-    }
-}
-
-extension StringProtocol {
-    func trimmingCharacters(in set: Character) -> String {
-        var s = Substring(self)
-        while s.first == set { s.removeFirst() }
-        while s.last == set { s.removeLast() }
-        return String(s)
     }
 }

@@ -4,19 +4,23 @@ public enum JSONProtocol {
 
     /// Parses a request body into operation input. An empty body counts as `{}`, as AWS accepts.
     public static func decodeInput(_ request: AWSRequest, limits: JSONParser.Limits) throws -> OperationInput {
-        if request.body.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
-            return OperationInput(members: JSONObject(), headers: request.headers)
-        }
+        OperationInput(members: try bodyObject(request.body, limits: limits), headers: request.headers)
+    }
+
+    /// A request body as a JSON object (blank → empty), or the SerializationException AWS answers.
+    /// Shared by awsJson and restJson.
+    static func bodyObject(_ body: [UInt8], limits: JSONParser.Limits) throws -> JSONObject {
+        if body.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return JSONObject() }
         let value: JSONValue
         do {
-            value = try JSONParser.parse(request.body, limits: limits)
+            value = try JSONParser.parse(body, limits: limits)
         } catch {
             throw CommonError.serialization(error.description)
         }
         guard case .object(let object) = value else {
             throw CommonError.serialization("Request body must be a JSON object, got \(value.kindName)")
         }
-        return OperationInput(members: object, headers: request.headers)
+        return object
     }
 
     public static func encodeOutput(_ output: JSONValue, version: String) -> AWSResponse {

@@ -5,19 +5,7 @@ public enum RestJSONProtocol {
     /// Input members: the JSON body's members, then the path labels, then query parameters
     /// (under their wire names), the first source winning.
     public static func decodeInput(_ request: AWSRequest, labels: [String: String], limits: JSONParser.Limits) throws -> OperationInput {
-        var members = JSONObject()
-        if !request.body.isEmpty {
-            let value: JSONValue
-            do {
-                value = try JSONParser.parse(request.body, limits: limits)
-            } catch {
-                throw CommonError.serialization(error.description)
-            }
-            guard case .object(let object) = value else {
-                throw CommonError.serialization("Request body must be a JSON object, got \(value.kindName)")
-            }
-            members = object
-        }
+        var members = try JSONProtocol.bodyObject(request.body, limits: limits)
         for (k, v) in labels.sorted(by: { $0.key < $1.key }) where members[k] == nil { members[k] = .string(v) }
         for (k, v) in request.queryItems where members[k] == nil { members[k] = .string(v) }
         return OperationInput(members: members, headers: request.headers)

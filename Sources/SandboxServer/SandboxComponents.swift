@@ -5,6 +5,7 @@ import SandboxStorage
 import CloudFormationService
 import DynamoDBService
 import MeshV2App
+import Route53Service
 import SSMService
 import STSService
 import ServiceLifecycle
@@ -23,6 +24,8 @@ struct SandboxComponents: Sendable {
     var resetHandlers: [@Sendable () async -> Void] = []
     /// The AppSync model, for modules that register resolvers or create APIs (CloudFormation, Mesh v2).
     var appSync: AppSyncBackend?
+    /// Route 53, whose address records the sandbox's DNS answers.
+    var route53: Route53Service?
 
     /// Builds every service of this sandbox over one database.
     static func make(database: SQLiteDatabase, clock: any SandboxClock, endpoint: SandboxEndpoint,
@@ -47,8 +50,12 @@ struct SandboxComponents: Sendable {
             components.backgroundTasks.append(TTLSweeper(service: dynamodb, period: period))
         }
         components.resetHandlers.append { dynamodb.reloadAfterReset() }
+        let route53 = Route53Service(database: database)
+        components.route53 = route53
+        components.awsServices.append(route53)
+        components.migrations += Route53Service.migrations
         // Every service that implements AWS::… resource types contributes its provider here.
-        let providers: [any CloudFormationResourceProvider] = [ssm, dynamodb, AppSyncResourceProvider(backend: appSync)]
+        let providers: [any CloudFormationResourceProvider] = [ssm, dynamodb, route53, AppSyncResourceProvider(backend: appSync)]
         let cloudFormation = CloudFormationService(database: database, clock: clock, providers: providers, parameterLookup: ssm)
         components.awsServices.append(cloudFormation)
         components.migrations += CloudFormationService.migrations

@@ -22,6 +22,8 @@ public struct SandboxConfiguration: Sendable {
     public var logLevel: Logger.Level = .info
     /// The Mesh v2 stages whose stacks are deployed at start-up (default: stage `stg`).
     public var meshStages: [StageConfiguration] = [StageConfiguration(envFile: DotEnv.parse(MeshV2Fixtures.stageFiles[0].contents))]
+    /// Answer DNS over UDP on the same port number for the stacks' custom domain names.
+    public var dnsEnabled = true
     /// How often expired DynamoDB TTL items are deleted; nil turns the sweeper off.
     public var ttlSweepPeriod: Duration? = .seconds(1)
     /// Deploy the `CDKToolkit` stack (and its SSM version parameter) so the CDK bootstrap check passes.

@@ -9,6 +9,8 @@ import NIOSSL
 import SandboxStorage
 import ServiceLifecycle
 import UnixSignals
+import AppSyncService
+import Route53Service
 import Crypto
 
 /// The running sandbox: every emulated service behind one port that speaks HTTP and HTTPS.
@@ -54,7 +56,12 @@ public struct SandboxServer: Sendable {
         }
 
         let ca = try LocalCertificateAuthority.loadOrCreate(in: dataDirectory)
-        let names = Array(Set(["localhost", "127.0.0.1", "::1"] + configuration.tlsNames + [configuration.host]))
+        // The certificate also covers the custom domain names stacks register (the stages'
+        // defaults and any kept from earlier runs), so `https://<custom domain>/graphql` verifies.
+        let scope = AppSyncScope(accountID: configuration.auth.defaultAccountID, region: configuration.auth.defaultRegion)
+        let customDomains = configuration.meshStages.compactMap(\.customDomain)
+            + ((try? components.appSync?.listDomainNames(scope: scope)) ?? []).compactMap { $0["domainName"]?.stringValue }
+        let names = Array(Set(["localhost", "127.0.0.1", "::1"] + configuration.tlsNames + [configuration.host] + customDomains))
             .filter { $0 != "0.0.0.0" && $0 != "::" }.sorted()
         let server = try ca.issueServerCertificate(for: names)
         var tls = TLSConfiguration.makeServerConfiguration(
@@ -99,6 +106,18 @@ public struct SandboxServer: Sendable {
                         try await task(configuration.auth.defaultAccountID, configuration.auth.defaultRegion)
                     } catch {
                         logger.error("Start-up deployment failed", metadata: ["error": .string("\(error)")])
+                    }
+                }
+                if configuration.dnsEnabled, let appSync = components.appSync {
+                    // UDP on the same port number: `dig @127.0.0.1 -p <port> <custom domain>`.
+                    let route53 = components.route53
+                    let dns = DNSServer(host: configuration.host, port: port, logger: logger) { name in
+                        (try? appSync.getDomainName(name)) != nil || route53?.hasAddressRecord(name) == true
+                    }
+                    do {
+                        _ = try await dns.bind()
+                    } catch {
+                        logger.warning("DNS over UDP not served: \(error)")
                     }
                 }
                 await onReady(info(port))

@@ -98,3 +98,53 @@ def test_cdk_destroy_deletes_table_data_and_api(make_sandbox):
     assert "ResourceNotFoundException" in sandbox.aws("dynamodb", "describe-table", "--table-name", "MeshV2Table-stg", check=False).stderr
     assert "NotFoundException" in sandbox.aws("appsync", "get-graphql-api", "--api-id", api_id, check=False).stderr
     assert json.loads(sandbox.aws("appsync", "list-domain-names").stdout)["domainNameConfigs"] == []
+
+
+def dns_query(port, name, qtype):
+    """A hand-built DNS query over UDP (what `dig @127.0.0.1 -p PORT NAME TYPE` sends)."""
+    import socket
+    import struct
+    question = b"".join(bytes([len(label)]) + label.encode() for label in name.split(".")) + b"\0" + struct.pack(">HH", qtype, 1)
+    packet = struct.pack(">HHHHHH", 0x1234, 0x0100, 1, 0, 0, 0) + question
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.settimeout(3)
+        s.sendto(packet, ("127.0.0.1", port))
+        reply = s.recv(512)
+    ident, flags, _, answers = struct.unpack(">HHHH", reply[:8])
+    assert ident == 0x1234 and flags & 0x8000
+    rdata = []
+    offset = len(packet)
+    for _ in range(answers):
+        length = struct.unpack(">H", reply[offset + 10:offset + 12])[0]
+        rdata.append(reply[offset + 12:offset + 12 + length])
+        offset += 12 + length
+    return flags & 0xF, rdata
+
+
+def test_custom_domain_resolves_and_serves_https_with_the_sandbox_certificate(default):
+    rcode, answers = dns_query(default.port, "stg.graphql.api.smalruby.app", 1)
+    assert (rcode, answers) == (0, [bytes([127, 0, 0, 1])])
+    rcode, answers = dns_query(default.port, "stg.graphql.api.smalruby.app", 28)
+    assert (rcode, answers) == (0, [bytes(15) + b"\x01"])
+    assert dns_query(default.port, "unknown.example", 1) == (3, [])  # NXDOMAIN
+    # what `--resolve` (or that DNS answer) gives a client: the custom domain over verified TLS
+    import ssl
+    import http.client
+    context = ssl.create_default_context(cafile=default.ca)
+    conn = http.client.HTTPSConnection("127.0.0.1", default.port, context=context)
+    conn.sock = context.wrap_socket(__import__("socket").create_connection(("127.0.0.1", default.port)),
+                                    server_hostname="stg.graphql.api.smalruby.app")
+    key = output(default, "MeshV2Stack-stg", "GraphQLApiKey")
+    conn.request("POST", "/graphql", body=json.dumps({"query": '{ listGroupsByDomain(domain: "x") { id } }'}),
+                 headers={"Host": "stg.graphql.api.smalruby.app", "x-api-key": key, "Content-Type": "application/json"})
+    assert json.loads(conn.getresponse().read()) == {"data": {"listGroupsByDomain": []}}
+
+
+def test_route53_shows_the_stacks_records(default):
+    zones = json.loads(default.aws("route53", "list-hosted-zones").stdout)["HostedZones"]
+    assert [z["Name"] for z in zones] == ["api.smalruby.app."]
+    records = json.loads(default.aws("route53", "list-resource-record-sets", "--hosted-zone-id", zones[0]["Id"]).stdout)["ResourceRecordSets"]
+    assert [(r["Name"], r["Type"]) for r in records] == [("api.smalruby.app.", "NS"), ("api.smalruby.app.", "SOA"),
+                                                         ("stg.graphql.api.smalruby.app.", "A")]
+    missing = default.aws("route53", "get-hosted-zone", "--id", "ZNOPE", check=False)
+    assert "NoSuchHostedZone" in missing.stderr and "No hosted zone found with ID: ZNOPE" in missing.stderr

@@ -22,7 +22,13 @@ public struct AWSProtocolRouter: Sendable {
 
     private struct JSONEntry { let service: any AWSService; let version: String; let namespace: String?; let operations: [String: AWSOperation] }
     private struct QueryEntry { let service: any AWSService; let version: String; let xmlNamespace: String; let operations: [String: AWSOperation] }
-    private struct RestEntry { let service: any AWSService; let route: RestRoute; let operation: AWSOperation }
+    private struct RestEntry {
+        let service: any AWSService
+        let route: RestRoute
+        let operation: AWSOperation
+        /// Set for restXml services: the reply's namespace and list item names.
+        let xml: (namespace: String, listMemberNames: [String: String])?
+    }
 
     private let jsonByTarget: [String: JSONEntry]
     private let queryEntries: [QueryEntry]
@@ -44,7 +50,11 @@ public struct AWSProtocolRouter: Sendable {
                 case .query(let version, let xmlNamespace):
                     query.append(QueryEntry(service: service, version: version, xmlNamespace: xmlNamespace, operations: byName))
                 case .restJSON:
-                    for op in service.operations { if let route = op.route { rest.append(RestEntry(service: service, route: route, operation: op)) } }
+                    for op in service.operations { if let route = op.route { rest.append(RestEntry(service: service, route: route, operation: op, xml: nil)) } }
+                case .restXML(let namespace, let names):
+                    for op in service.operations {
+                        if let route = op.route { rest.append(RestEntry(service: service, route: route, operation: op, xml: (namespace, names))) }
+                    }
                 }
             }
         }
@@ -209,12 +219,16 @@ public struct AWSProtocolRouter: Sendable {
             let context = try authenticate(request, requestID: requestID, jsonStyle: true)
             let input = try RestJSONProtocol.decodeInput(request, labels: labels, limits: limits.json)
             let output = try await entry.operation.handler(input, context)
-            return Outcome(response: RestJSONProtocol.encodeOutput(output, status: entry.route.successStatus), service: service,
-                           operation: entry.operation.name, requestID: requestID)
+            let response = entry.xml.map { xml in
+                RestXMLProtocol.encodeOutput(output, operation: entry.operation.name, xmlNamespace: xml.namespace,
+                                             listMemberNames: xml.listMemberNames, status: entry.route.successStatus)
+            } ?? RestJSONProtocol.encodeOutput(output, status: entry.route.successStatus)
+            return Outcome(response: response, service: service, operation: entry.operation.name, requestID: requestID)
         } catch {
             let awsError = Self.awsError(error)
-            return Outcome(response: RestJSONProtocol.encodeError(awsError), service: service, operation: entry.operation.name,
-                           requestID: requestID, errorCode: awsError.code)
+            let response = entry.xml.map { RestXMLProtocol.encodeError(awsError, xmlNamespace: $0.namespace, requestID: requestID) }
+                ?? RestJSONProtocol.encodeError(awsError)
+            return Outcome(response: response, service: service, operation: entry.operation.name, requestID: requestID, errorCode: awsError.code)
         }
     }
 

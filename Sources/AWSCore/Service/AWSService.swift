@@ -7,6 +7,9 @@ public enum ProtocolBinding: Sendable {
     case query(version: String, xmlNamespace: String)
     /// restJson: method + path template per operation (see ``AWSOperation/route``).
     case restJSON
+    /// restXml (Route 53): routed like restJson; replies are XML in `xmlNamespace`, with each
+    /// list's items named by `listMemberNames` (`HostedZones` → `HostedZone`).
+    case restXML(xmlNamespace: String, listMemberNames: [String: String])
 }
 
 /// Where a restJson operation lives: method and a path template such as `/v1/apis/{apiId}`.

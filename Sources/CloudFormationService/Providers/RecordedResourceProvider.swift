@@ -8,7 +8,7 @@ struct RecordedResourceProvider: CloudFormationResourceProvider {
     let resourceTypes = [
         "AWS::CDK::Metadata", "AWS::IAM::Role", "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::InstanceProfile",
         "AWS::Lambda::Function", "AWS::Lambda::Permission", "AWS::Lambda::LayerVersion", "AWS::CertificateManager::Certificate",
-        "AWS::Route53::RecordSet", "AWS::Route53::HostedZone", "Custom::LogRetention", "AWS::CloudFormation::WaitConditionHandle",
+"Custom::LogRetention", "AWS::CloudFormation::WaitConditionHandle",
     ]
 
     func create(_ request: ResourceRequest) async throws -> ResourceResult {
@@ -33,11 +33,6 @@ struct RecordedResourceProvider: CloudFormationResourceProvider {
         case "AWS::CertificateManager::Certificate":
             let arn = "arn:aws:acm:\(region):\(account):certificate/\(UUID().uuidString.lowercased())"
             return ResourceResult(physicalID: arn, attributes: [:])
-        case "AWS::Route53::RecordSet":
-            return ResourceResult(physicalID: p["Name"]?.stringValue ?? request.logicalID, attributes: [:])
-        case "AWS::Route53::HostedZone":
-            let id = "Z" + Self.randomID(20)
-            return ResourceResult(physicalID: id, attributes: ["Id": .string(id), "NameServers": ["ns-1.awsdns-00.org"]])
         default:
             return ResourceResult(physicalID: "\(request.stackName)-\(request.logicalID)-\(Self.randomID(12))", attributes: [:])
         }

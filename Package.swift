@@ -47,6 +47,7 @@ let package = Package(
         .target(name: "STSService", dependencies: ["AWSCore"], swiftSettings: swiftSettings),
         .target(name: "SSMService", dependencies: ["AWSCore", "SandboxStorage"], swiftSettings: swiftSettings),
         .target(name: "Route53Service", dependencies: ["AWSCore", "SandboxStorage"], swiftSettings: swiftSettings),
+        .target(name: "LogsService", dependencies: ["AWSCore", "SandboxStorage"], swiftSettings: swiftSettings),
         .target(
             name: "CloudFormationService",
             dependencies: ["AWSCore", "SandboxStorage", .product(name: "Yams", package: "Yams")],
@@ -76,7 +77,7 @@ let package = Package(
         .target(
             name: "SandboxServer",
             dependencies: [
-                "AWSCore", "SandboxStorage", "STSService", "SSMService", "Route53Service", "DynamoDBService", "CloudFormationService", "MeshV2App", "AppSyncService",
+                "AWSCore", "SandboxStorage", "STSService", "SSMService", "Route53Service", "LogsService", "DynamoDBService", "CloudFormationService", "MeshV2App", "AppSyncService",
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -4,6 +4,7 @@ import Foundation
 import SandboxStorage
 import CloudFormationService
 import DynamoDBService
+import LogsService
 import MeshV2App
 import Route53Service
 import SSMService
@@ -50,12 +51,15 @@ struct SandboxComponents: Sendable {
             components.backgroundTasks.append(TTLSweeper(service: dynamodb, period: period))
         }
         components.resetHandlers.append { dynamodb.reloadAfterReset() }
+        let logs = LogsService(database: database, clock: clock)
+        components.awsServices.append(logs)
+        components.migrations += LogsService.migrations
         let route53 = Route53Service(database: database)
         components.route53 = route53
         components.awsServices.append(route53)
         components.migrations += Route53Service.migrations
         // Every service that implements AWS::… resource types contributes its provider here.
-        let providers: [any CloudFormationResourceProvider] = [ssm, dynamodb, route53, AppSyncResourceProvider(backend: appSync)]
+        let providers: [any CloudFormationResourceProvider] = [ssm, dynamodb, route53, logs, AppSyncResourceProvider(backend: appSync)]
         let cloudFormation = CloudFormationService(database: database, clock: clock, providers: providers, parameterLookup: ssm)
         components.awsServices.append(cloudFormation)
         components.migrations += CloudFormationService.migrations

@@ -1,0 +1,243 @@
+import AWSCore
+import Foundation
+import SandboxStorage
+
+extension LogsService {
+    static let retentionValues: Set<Int> = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653]
+
+    func groupShape(_ g: Group, _ context: AWSRequestContext) -> JSONValue {
+        let arn = Self.groupARN(g.name, account: context.accountID, region: context.region)
+        var o: JSONObject = ["logGroupName": .string(g.name), "creationTime": .int(g.created)]
+        o.set("retentionInDays", g.retention.map { .int($0) })
+        o["metricFilterCount"] = 0
+        o["arn"] = .string(arn + ":*")
+        o["storedBytes"] = 0
+        o["logGroupClass"] = "STANDARD"
+        o["logGroupArn"] = .string(arn)
+        return .object(o)
+    }
+
+    @Sendable func createLogGroup(_ input: OperationInput, _ context: AWSRequestContext) async throws -> JSONValue {
+        try createGroup(name: try input.requiredString("logGroupName"), tags: try input.object("tags") ?? [:], retention: nil,
+                        account: context.accountID, region: context.region)
+        return .null
+    }
+
+    @Sendable func deleteLogGroup(_ input: OperationInput, _ context: AWSRequestContext) async throws -> JSONValue {
+        try deleteGroup(name: try input.requiredString("logGroupName"), account: context.accountID, region: context.region)
+        return .null
+    }
+
+    @Sendable func describeLogGroups(_ input: OperationInput, _ context: AWSRequestContext) async throws -> JSONValue {
+        let all = try groups(account: context.accountID, region: context.region, prefix: try input.string("logGroupNamePrefix") ?? "")
+        let limit = min(max(try input.int("limit") ?? 50, 1), 50)
+        let start = Int(try input.string("nextToken") ?? "0") ?? 0
+        let page = all.dropFirst(start).prefix(limit)
+        var out: JSONObject = ["logGroups": .array(page.map { groupShape($0, context) })]
+        if start + page.count < all.count { out["nextToken"] = .string(String(start + page.count)) }
+        return .object(out)
+    }
+
+    @Sendable func putRetentionPolicy(_ input: OperationInput, _ context: AWSRequestContext) async throws -> JSONValue {
+        let name = try input.requiredString("logGroupName")
+        guard let days = try input.int("retentionInDays"), Self.retentionValues.contains(days) else {
+            throw LogsError.invalidParameter("1 validation error detected: Value at 'retentionInDays' failed to satisfy constraint: Member must satisfy enum value set")
+        }
+        _ = try group(name, account: context.accountID, region: context.region)
+        try update(name, account: context.accountID, region: context.region, retention: .some(days), tags: nil)
+        return .null
+    }
+
+    @Sendable func deleteRetentionPolicy(_ input: OperationInput, _ context: AWSRequestContext) async throws -> JSONValue {
+        let name = try input.requiredString("logGroupName")
+        _ = try group(name, account: context.accountID, region: context.region)
+        try update(name, account: context.accountID, region: context.region, retention: .some(nil), tags: nil)
+        return .null
+    }
+
+    @Sendable func createLogStream(_ input: OperationInput, _ context: AWSRequestContext) async throws -> JSONValue {
+        let groupName = try input.requiredString("logGroupName"), name = try input.requiredString("logStreamName")
+        _ = try group(groupName, account: context.accountID, region: context.region)
+        do {
+            try database.write { db in
+                try db.execute("INSERT INTO logs_streams (account, region, grp, name, created) VALUES (?, ?, ?, ?, ?)",
+                               [.text(context.accountID), .text(context.region), .text(groupName), .text(name), .integer(nowMs)])
+            }
+        } catch let error as SQLiteError where error.isConstraintViolation {
+            throw LogsError.streamAlreadyExists
+        }
+        return .null
+    }
+
+    @Sendable func describeLogStreams(_ input: OperationInput, _ context: AWSRequestContext) async throws -> JSONValue {
+        let groupName = try input.requiredString("logGroupName")
+        _ = try group(groupName, account: context.accountID, region: context.region)
+        let prefix = try input.string("logStreamNamePrefix") ?? ""
+        var streams = try database.read { db in
+            try db.query("""
+                SELECT s.name, s.created, MIN(e.timestamp), MAX(e.timestamp), MAX(e.ingestion) FROM logs_streams s
+                LEFT JOIN logs_events e ON e.account = s.account AND e.region = s.region AND e.grp = s.grp AND e.stream = s.name
+                WHERE s.account = ? AND s.region = ? AND s.grp = ? AND substr(s.name, 1, ?) = ? GROUP BY s.name ORDER BY s.name
+                """, [.text(context.accountID), .text(context.region), .text(groupName), .integer(Int64(prefix.utf8.count)), .text(prefix)]) { row -> JSONObject in
+                var o: JSONObject = ["logStreamName": .string(row.text(0) ?? ""), "creationTime": .int(row.int(1))]
+                if !row.isNull(2) {
+                    o["firstEventTimestamp"] = .int(row.int(2))
+                    o["lastEventTimestamp"] = .int(row.int(3))
+                    o["lastIngestionTime"] = .int(row.int(4))
+                }
+                o["arn"] = .string(Self.groupARN(groupName, account: context.accountID, region: context.region) + ":log-stream:" + (row.text(0) ?? ""))
+                o["storedBytes"] = 0
+                return o
+            }
+        }
+        if try input.string("orderBy") == "LastEventTime" {
+            streams.sort { ($0["lastEventTimestamp"]?.intValue ?? 0) < ($1["lastEventTimestamp"]?.intValue ?? 0) }
+        }
+        if try input.bool("descending") == true { streams.reverse() }
+        return ["logStreams": .array(streams.prefix(try input.int("limit") ?? 50).map { .object($0) })]
+    }
+
+    @Sendable func putLogEvents(_ input: OperationInput, _ context: AWSRequestContext) async throws -> JSONValue {
+        let groupName = try input.requiredString("logGroupName"), stream = try input.requiredString("logStreamName")
+        _ = try group(groupName, account: context.accountID, region: context.region)
+        let exists = try database.read { db in
+            try db.query("SELECT 1 FROM logs_streams WHERE account = ? AND region = ? AND grp = ? AND name = ?",
+                         [.text(context.accountID), .text(context.region), .text(groupName), .text(stream)]) { _ in true }
+        }
+        guard !exists.isEmpty else { throw LogsError.streamNotFound }
+        let events = try (input.array("logEvents") ?? []).map { event -> (timestamp: Int64, message: String) in
+            guard let ts = event["timestamp"]?.intValue, let message = event["message"]?.stringValue else {
+                throw LogsError.invalidParameter("Each log event must have a timestamp and a message")
+            }
+            return (Int64(ts), message)
+        }
+        guard !events.isEmpty else {
+            throw LogsError.invalidParameter("1 validation error detected: Value '[]' at 'logEvents' failed to satisfy constraint: Member must have length greater than or equal to 1")
+        }
+        try append(group: groupName, stream: stream, events: events, account: context.accountID, region: context.region)
+        return ["nextSequenceToken": .string(String(nowMs))]
+    }
+
+    struct Event {
+        var id: Int64, stream: String, timestamp: Int64, ingestion: Int64, message: String
+    }
+
+    func events(_ context: AWSRequestContext, group: String, streams: [String]?, start: Int64?, end: Int64?, after: Int64) throws -> [Event] {
+        var sql = "SELECT id, stream, timestamp, ingestion, message FROM logs_events WHERE account = ? AND region = ? AND grp = ? AND id > ?"
+        var bindings: [SQLValue] = [.text(context.accountID), .text(context.region), .text(group), .integer(after)]
+        if let start { sql += " AND timestamp >= ?"; bindings.append(.integer(start)) }
+        if let end { sql += " AND timestamp < ?"; bindings.append(.integer(end)) }
+        sql += " ORDER BY timestamp, id LIMIT 10000"
+        return try database.read { db in
+            try db.query(sql, bindings) { row in
+                Event(id: row.int(0), stream: row.text(1) ?? "", timestamp: row.int(2), ingestion: row.int(3), message: row.text(4) ?? "")
+            }
+        }.filter { streams == nil || streams!.contains($0.stream) }
+    }
+
+    @Sendable func getLogEvents(_ input: OperationInput, _ context: AWSRequestContext) async throws -> JSONValue {
+        let groupName = try input.requiredString("logGroupName"), stream = try input.requiredString("logStreamName")
+        _ = try group(groupName, account: context.accountID, region: context.region)
+        let token = try input.string("nextToken").flatMap { Int64($0.dropFirst(2)) } ?? 0
+        let all = try events(context, group: groupName, streams: [stream], start: try input.int("startTime").map(Int64.init),
+                             end: try input.int("endTime").map(Int64.init), after: token)
+        let page = all.prefix(min(try input.int("limit") ?? 10000, 10000))
+        let last = page.last?.id ?? token
+        return [
+            "events": .array(page.map { ["timestamp": .int($0.timestamp), "message": .string($0.message), "ingestionTime": .int($0.ingestion)] }),
+            "nextForwardToken": .string("f/\(last)"), "nextBackwardToken": .string("b/\(token)"),
+        ]
+    }
+
+    @Sendable func filterLogEvents(_ input: OperationInput, _ context: AWSRequestContext) async throws -> JSONValue {
+        let groupName = try input.requiredString("logGroupName")
+        _ = try group(groupName, account: context.accountID, region: context.region)
+        let pattern = FilterPattern(try input.string("filterPattern") ?? "")
+        let after = try input.string("nextToken").flatMap { Int64($0) } ?? 0
+        let streamNames = try input.array("logStreamNames")?.compactMap(\.stringValue)
+        let matching = try events(context, group: groupName, streams: streamNames, start: try input.int("startTime").map(Int64.init),
+                                  end: try input.int("endTime").map(Int64.init), after: after).filter { pattern.matches($0.message) }
+        let limit = min(try input.int("limit") ?? 10000, 10000)
+        let page = matching.prefix(limit)
+        var out: JSONObject = [
+            "events": .array(page.map { e in
+                ["logStreamName": .string(e.stream), "timestamp": .int(e.timestamp), "message": .string(e.message),
+                 "ingestionTime": .int(e.ingestion), "eventId": .string(String(e.id))]
+            }),
+            "searchedLogStreams": [],
+        ]
+        if matching.count > limit, let last = page.last { out["nextToken"] = .string(String(last.id)) }
+        return .object(out)
+    }
+
+    @Sendable func tagResource(_ input: OperationInput, _ context: AWSRequestContext) async throws -> JSONValue {
+        let name = try Self.groupName(fromARN: try input.requiredString("resourceArn"))
+        var g = try group(name, account: context.accountID, region: context.region)
+        for (k, v) in try input.object("tags") ?? [:] { g.tags[k] = v }
+        try update(name, account: context.accountID, region: context.region, retention: nil, tags: g.tags)
+        return .null
+    }
+
+    @Sendable func untagResource(_ input: OperationInput, _ context: AWSRequestContext) async throws -> JSONValue {
+        let name = try Self.groupName(fromARN: try input.requiredString("resourceArn"))
+        var g = try group(name, account: context.accountID, region: context.region)
+        for key in try input.array("tagKeys")?.compactMap(\.stringValue) ?? [] { g.tags[key] = nil }
+        try update(name, account: context.accountID, region: context.region, retention: nil, tags: g.tags)
+        return .null
+    }
+
+    @Sendable func listTagsForResource(_ input: OperationInput, _ context: AWSRequestContext) async throws -> JSONValue {
+        let name = try Self.groupName(fromARN: try input.requiredString("resourceArn"))
+        return ["tags": .object(try group(name, account: context.accountID, region: context.region).tags)]
+    }
+
+    @Sendable func listTagsLogGroup(_ input: OperationInput, _ context: AWSRequestContext) async throws -> JSONValue {
+        ["tags": .object(try group(try input.requiredString("logGroupName"), account: context.accountID, region: context.region).tags)]
+    }
+
+    static func groupName(fromARN arn: String) throws -> String {
+        guard let parsed = ARN(arn), parsed.resource.hasPrefix("log-group:") else {
+            throw LogsError.invalidParameter("Invalid resource ARN: \(arn)")
+        }
+        var name = String(parsed.resource.dropFirst("log-group:".count))
+        if name.hasSuffix(":*") { name.removeLast(2) }
+        return name
+    }
+}
+
+/// CloudWatch Logs filter patterns for unstructured events: terms that must all appear
+/// (`ERROR timeout`), quoted phrases (`"request failed"`), `-term` exclusions, and `?term`
+/// alternatives (any one of them). An empty pattern matches everything. Matching is
+/// case-sensitive, as in CloudWatch Logs.
+struct FilterPattern {
+    var required: [String] = []
+    var excluded: [String] = []
+    var anyOf: [String] = []
+
+    init(_ text: String) {
+        var tokens: [String] = []
+        var current = ""
+        var quoted = false
+        for c in text {
+            if c == "\"" { quoted.toggle(); continue }
+            if c == " ", !quoted {
+                if !current.isEmpty { tokens.append(current) }
+                current = ""
+            } else {
+                current.append(c)
+            }
+        }
+        if !current.isEmpty { tokens.append(current) }
+        for token in tokens {
+            if token.hasPrefix("-"), token.count > 1 { excluded.append(String(token.dropFirst())) }
+            else if token.hasPrefix("?"), token.count > 1 { anyOf.append(String(token.dropFirst())) }
+            else { required.append(token) }
+        }
+    }
+
+    func matches(_ message: String) -> Bool {
+        required.allSatisfy { message.contains($0) }
+            && !excluded.contains { message.contains($0) }
+            && (anyOf.isEmpty || anyOf.contains { message.contains($0) })
+    }
+}

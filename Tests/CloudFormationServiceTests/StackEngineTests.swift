@@ -106,6 +106,14 @@ final class FakeProvider: CloudFormationResourceProvider, @unchecked Sendable {
         #expect(provider.calls.suffix(2) == ["create Third-four", "delete Third-three"])
     }
 
+    @Test func updateReplacePolicyRetainKeepsTheReplacedResource() async throws {
+        let body = "Resources:\n  Thing: {Type: Test::Thing, UpdateReplacePolicy: Retain, Properties: {Name: one}}"
+        _ = try await deploy(body)
+        _ = try await deploy(body.replacingOccurrences(of: "Name: one", with: "Name: two"))
+        #expect(provider.calls == ["create Thing-one", "create Thing-two"])
+        #expect(provider.live == ["Thing-one", "Thing-two"])
+    }
+
     @Test func failedUpdateRollsBack() async throws {
         _ = try await deploy(template)
         provider.failUpdatesOf = "Second"

@@ -176,8 +176,11 @@ actor StackEngine {
         log.stack(stack.status)
         // Old resources that were replaced, then resources the new template no longer has.
         let replaced = applied.compactMap { if case .replaced(let old, _) = $0 { old } else { nil } }
+        for old in replaced where old.updateReplacePolicy == "Retain" {
+            log.resource(old.logicalID, old.physicalID, old.type, "DELETE_SKIPPED")
+        }
         let removed = previous.resources.filter { old in !kept.contains { $0.logicalID == old.logicalID } }
-        _ = await deleteResources(replaced + removed, stack: stack, log: &log, honourRetain: true)
+        _ = await deleteResources(replaced.filter { $0.updateReplacePolicy != "Retain" } + removed, stack: stack, log: &log, honourRetain: true)
         stack.status = "UPDATE_COMPLETE"
         stack.statusReason = nil
         stack.templateBody = plan.templateBody
@@ -386,7 +389,8 @@ actor StackEngine {
     private func makeRecord(_ resource: Template.Resource, properties: JSONObject, result: ResourceResult, status: String) -> ResourceRecord {
         ResourceRecord(logicalID: resource.logicalID, type: resource.type, physicalID: result.physicalID,
                        refValue: result.refValue ?? result.physicalID, status: status, properties: .object(properties),
-                       attributes: .object(result.attributes), deletionPolicy: resource.deletionPolicy, lastUpdated: clock.now)
+                       attributes: .object(result.attributes), deletionPolicy: resource.deletionPolicy,
+                       updateReplacePolicy: resource.updateReplacePolicy, lastUpdated: clock.now)
     }
 
     private func makeEvaluator(_ stack: StackRecord, _ plan: Plan) -> IntrinsicEvaluator {

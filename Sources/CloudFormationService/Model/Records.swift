@@ -60,6 +60,8 @@ struct ResourceRecord: Codable, Sendable {
     var properties: JSONValue
     var attributes: JSONValue
     var deletionPolicy: String?
+    /// What happens to the old physical resource when an update replaces it (`Retain` keeps it).
+    var updateReplacePolicy: String?
     var lastUpdated: Date
 }
 

@@ -95,6 +95,14 @@ import Testing
         #expect(try e.resolve(["Ref": "AWS::URLSuffix"]) == "amazonaws.com")
     }
 
+    @Test func cidrDividesIPv4AndIPv6Blocks() throws {
+        var e = try evaluator()
+        #expect(try e.resolve(["Fn::Cidr": ["10.0.0.0/16", 3, 8]]) == ["10.0.0.0/24", "10.0.1.0/24", "10.0.2.0/24"])
+        #expect(try e.resolve(["Fn::Cidr": ["192.168.0.0/24", 2, 6]]) == ["192.168.0.0/26", "192.168.0.64/26"])
+        #expect(try e.resolve(["Fn::Cidr": ["2001:db8::/56", 2, 64]]) == ["2001:db8::/64", "2001:db8:0:1::/64"])
+        #expect { try e.resolve(["Fn::Cidr": ["10.0.0.0/24", 300, 8]]) } throws: { ($0 as? CloudFormationError) != nil }
+    }
+
     @Test func conditionsAndNoValue() throws {
         var e = try evaluator("""
             Parameters: {Stage: {Type: String}}

@@ -198,6 +198,16 @@ struct IntrinsicEvaluator {
                 throw CloudFormationError.validation("No export named \(exportName) found. Rollback requested by user.")
             }
             return .string(value)
+        case "Fn::Cidr":
+            guard let args = argument.arrayValue, args.count == 3 else {
+                throw CloudFormationError.templateError("Fn::Cidr requires an IP block, a count and the subnet bits")
+            }
+            let block = try resolveString(args[0], in: name)
+            guard let count = Int(try resolveString(args[1], in: name)), let bits = Int(try resolveString(args[2], in: name)),
+                  let subnets = Cidr.subnets(of: block, count: count, bits: bits) else {
+                throw CloudFormationError.templateError("Fn::Cidr could not divide \(block)")
+            }
+            return .array(subnets.map { .string($0) })
         case "Fn::Length":
             guard case .array(let items)? = try resolve(argument) else { throw CloudFormationError.templateError("Fn::Length requires a list") }
             return .int(items.count)
@@ -248,5 +258,52 @@ struct IntrinsicEvaluator {
             }
         }
         return out
+    }
+}
+
+/// `Fn::Cidr`: the first `count` subnets of `bits` host bits inside an IPv4 or IPv6 block.
+enum Cidr {
+    static func subnets(of block: String, count: Int, bits: Int) -> [String]? {
+        let parts = block.split(separator: "/")
+        guard parts.count == 2, let prefix = Int(parts[1]), var address = IPBytes.parse(String(parts[0])) else { return nil }
+        let total = address.count * 8
+        let subnetPrefix = total - bits
+        guard (1...256).contains(count), bits > 0, subnetPrefix >= prefix, subnetPrefix <= total,
+              subnetPrefix - prefix >= 63 || count <= 1 << (subnetPrefix - prefix) else { return nil }
+        // Clear the host bits of the block, then step by one subnet at a time.
+        for bit in prefix..<total { address[bit / 8] &= ~(UInt8(0x80) >> UInt8(bit % 8)) }
+        var result: [String] = []
+        for _ in 0..<count {
+            result.append("\(IPBytes.format(address))/\(subnetPrefix)")
+            var carryBit = subnetPrefix - 1
+            while carryBit >= 0 {
+                let mask = UInt8(0x80) >> UInt8(carryBit % 8)
+                if address[carryBit / 8] & mask == 0 { address[carryBit / 8] |= mask; break }
+                address[carryBit / 8] &= ~mask
+                carryBit -= 1
+            }
+        }
+        return result
+    }
+}
+
+enum IPBytes {
+    static func parse(_ text: String) -> [UInt8]? {
+        if text.contains(":") {
+            var v6 = in6_addr()
+            guard inet_pton(AF_INET6, text, &v6) == 1 else { return nil }
+            return withUnsafeBytes(of: &v6) { Array($0) }
+        }
+        let octets = text.split(separator: ".").compactMap { UInt8($0) }
+        return octets.count == 4 ? octets : nil
+    }
+
+    static func format(_ bytes: [UInt8]) -> String {
+        if bytes.count == 4 { return bytes.map(String.init).joined(separator: ".") }
+        var storage = in6_addr()
+        withUnsafeMutableBytes(of: &storage) { $0.copyBytes(from: bytes) }
+        var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+        inet_ntop(AF_INET6, &storage, &buffer, socklen_t(buffer.count))
+        return String(cString: buffer)
     }
 }

@@ -197,7 +197,12 @@ def test_leave_list_and_node_status(mesh, domain):
     assert mesh.data('query { getNodeStatus(nodeId: "nobody") { nodeId } }') == {"getNodeStatus": None}
     nodes_q = "query($g: ID!, $d: String!) { listNodesInGroup(groupId: $g, domain: $d) { id name groupId domain expiresAt } }"
     assert [n["id"] for n in mesh.data(nodes_q, g)["listNodesInGroup"]] == ["a", "b"]
-    left = mesh.data("mutation($g: ID!, $d: String!, $n: ID!) { leaveGroup(groupId: $g, domain: $d, nodeId: $n) { peerId groupId domain message } }", {**g, "n": "a"})
+    async def leave():
+        async with mesh.subscribe(group["id"], domain) as sub:
+            result = mesh.data("mutation($g: ID!, $d: String!, $n: ID!) { leaveGroup(groupId: $g, domain: $d, nodeId: $n) { peerId groupId domain message } }", {**g, "n": "a"})
+            assert await sub.nothing()  # leaving publishes nothing
+            return result
+    left = asyncio.run(leave())
     assert left["leaveGroup"] == {"peerId": "a", "groupId": group["id"], "domain": domain, "message": f"Peer a successfully left group {group['id']}"}
     assert [n["id"] for n in mesh.data(nodes_q, g)["listNodesInGroup"]] == ["b"]
     assert mesh.data('query($n: ID!) { getNodeStatus(nodeId: $n) { nodeId } }', {"n": "a"}) == {"getNodeStatus": None}

@@ -6,7 +6,7 @@ extension LogsService: CloudFormationResourceProvider {
 
     public func create(_ request: ResourceRequest) async throws -> ResourceResult {
         let name = request.properties["LogGroupName"]?.stringValue ?? request.generatedName(maxLength: 512)
-        try createGroup(name: name, tags: Self.tags(request), retention: request.properties["RetentionInDays"]?.intValue,
+        try createGroup(name: name, tags: request.mergedTagMap, retention: request.properties["RetentionInDays"]?.intValue,
                         account: request.accountID, region: request.region)
         return result(name, request)
     }
@@ -18,7 +18,7 @@ extension LogsService: CloudFormationResourceProvider {
     public func update(_ request: ResourceRequest) async throws -> ResourceResult {
         let name = request.physicalID ?? ""
         try update(name, account: request.accountID, region: request.region,
-                   retention: .some(request.properties["RetentionInDays"]?.intValue), tags: Self.tags(request))
+                   retention: .some(request.properties["RetentionInDays"]?.intValue), tags: request.mergedTagMap)
         return result(name, request)
     }
 
@@ -33,14 +33,5 @@ extension LogsService: CloudFormationResourceProvider {
 
     private func result(_ name: String, _ request: ResourceRequest) -> ResourceResult {
         ResourceResult(physicalID: name, attributes: ["Arn": .string(Self.groupARN(name, account: request.accountID, region: request.region) + ":*")])
-    }
-
-    static func tags(_ request: ResourceRequest) -> JSONObject {
-        var tags = JSONObject()
-        for (k, v) in request.stackTags { tags[k] = .string(v) }
-        for tag in request.properties["Tags"]?.arrayValue ?? [] {
-            if let k = tag["Key"]?.stringValue { tags[k] = tag["Value"] ?? "" }
-        }
-        return tags
     }
 }

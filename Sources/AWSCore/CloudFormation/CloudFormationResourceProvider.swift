@@ -33,6 +33,21 @@ public struct ResourceRequest: Sendable {
         self.stackTags = stackTags
     }
 
+    /// The tags a resource gets: the stack's, then the resource's own `Tags` (`[{Key, Value}]`),
+    /// which win on the same key, as CloudFormation propagates them.
+    public var mergedTags: [(key: String, value: String)] {
+        var merged = stackTags
+        for tag in properties["Tags"]?.arrayValue ?? [] {
+            guard let key = tag["Key"]?.stringValue else { continue }
+            merged.removeAll { $0.key == key }
+            merged.append((key, tag["Value"]?.stringValue ?? ""))
+        }
+        return merged
+    }
+
+    /// ``mergedTags`` as a `{key: value}` map (AppSync, CloudWatch Logs).
+    public var mergedTagMap: JSONObject { JSONObject(mergedTags.map { ($0.key, .string($0.value)) }) }
+
     /// A name for resources whose template gives none: `<stack>-<logicalId>-<random>`, as
     /// CloudFormation generates them.
     public func generatedName(maxLength: Int = 255) -> String {

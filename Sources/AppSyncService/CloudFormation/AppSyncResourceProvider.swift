@@ -74,7 +74,7 @@ public struct AppSyncResourceProvider: CloudFormationResourceProvider {
         switch request.resourceType {
         case "AWS::AppSync::GraphQLApi":
             var input = Self.apiInput(p)
-            input["tags"] = .object(Self.tags(request))
+            input["tags"] = .object(request.mergedTagMap)
             let api: JSONObject
             if let apiId = a["ApiId"]?.stringValue, physicalID != nil {
                 api = try backend.updateGraphqlApi(apiId: apiId, input)
@@ -145,7 +145,7 @@ public struct AppSyncResourceProvider: CloudFormationResourceProvider {
         case "AWS::AppSync::DomainName":
             let name = try required("DomainName")
             var input = Self.camelCased(p, dropping: ["Tags"])
-            input["tags"] = .object(Self.tags(request))
+            input["tags"] = .object(request.mergedTagMap)
             let domain = physicalID == nil ? try backend.createDomainName(input, scope: scope) : try backend.getDomainName(name)
             return ResourceResult(physicalID: name, attributes: [
                 "DomainName": .string(name), "AppSyncDomainName": domain["appsyncDomainName"] ?? "", "HostedZoneId": domain["hostedZoneId"] ?? "",
@@ -165,16 +165,6 @@ public struct AppSyncResourceProvider: CloudFormationResourceProvider {
         var input = camelCased(p, dropping: ["Tags", "EnvironmentVariables"])
         input.set("environmentVariables", p["EnvironmentVariables"])
         return input
-    }
-
-    /// Stack tags, then the resource's own; AppSync keeps tags as a map.
-    static func tags(_ request: ResourceRequest) -> JSONObject {
-        var tags = JSONObject()
-        for (k, v) in request.stackTags { tags[k] = .string(v) }
-        for tag in request.properties["Tags"]?.arrayValue ?? [] {
-            if let k = tag["Key"]?.stringValue { tags[k] = tag["Value"] ?? "" }
-        }
-        return tags
     }
 
     /// CloudFormation's PascalCase members as the API's camelCase (`DynamoDBConfig` → `dynamodbConfig`).

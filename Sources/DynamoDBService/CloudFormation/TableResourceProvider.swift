@@ -96,15 +96,9 @@ extension DynamoDBService: CloudFormationResourceProvider {
         }
     }
 
-    /// Stack tags first, then the resource's own (which win on the same key), as CloudFormation propagates them.
+    /// The resource's tags in DynamoDB's list shape.
     static func mergedTags(_ request: ResourceRequest) -> [JSONValue] {
-        var merged: [(String, String)] = request.stackTags.map { ($0.key, $0.value) }
-        for tag in request.properties["Tags"]?.arrayValue ?? [] {
-            guard let key = tag["Key"]?.stringValue else { continue }
-            merged.removeAll { $0.0 == key }
-            merged.append((key, tag["Value"]?.stringValue ?? ""))
-        }
-        return merged.map { ["Key": .string($0.0), "Value": .string($0.1)] }
+        request.mergedTags.map { ["Key": .string($0.key), "Value": .string($0.value)] }
     }
 
     static func indexes(_ value: JSONValue?) -> [String: JSONValue] {

@@ -114,3 +114,20 @@ def test_every_reply_carries_a_request_id(sandbox):
     ):
         assert response.headers["x-amzn-RequestId"]
         assert response.headers["x-amz-request-id"] == response.headers["x-amzn-RequestId"]
+
+
+def test_sigterm_stops_promptly_despite_silent_and_vanished_connections(make_sandbox):
+    import signal
+    import subprocess
+    sandbox = make_sandbox()
+    vanished = [socket.create_connection(("127.0.0.1", sandbox.port)) for _ in range(5)]
+    for s in vanished:
+        s.close()  # closed before sending a byte
+    silent = [socket.create_connection(("127.0.0.1", sandbox.port)) for _ in range(5)]  # open, never sending
+    try:
+        assert requests.get(sandbox.http + "/", timeout=5).status_code == 200
+        sandbox.proc.send_signal(signal.SIGTERM)
+        assert sandbox.proc.wait(timeout=8) == 0
+    finally:
+        for s in silent:
+            s.close()

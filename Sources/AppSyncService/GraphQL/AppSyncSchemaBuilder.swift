@@ -40,6 +40,9 @@ enum AppSyncSchemaBuilder {
     }
 
     static func build(sdl: String) throws -> Compiled {
+        // Patch the shared introspection types before any schema touches (and caches) them: a
+        // concurrent build could otherwise cache the unpatched fields over the patch.
+        IntrospectionPatch.apply()
         let full = try withPrelude(sdl)
         let document = try parse(source: Source(body: full, name: "schema.graphql"))
         let schema = try buildASTSchema(documentAST: document)
@@ -47,7 +50,6 @@ enum AppSyncSchemaBuilder {
         guard problems.isEmpty else { throw SchemaProblems(messages: problems.map(\.message)) }
         guard schema.queryType != nil else { throw SchemaProblems(messages: ["Schema must define a Query type."]) }
         AppSyncScalars.install(in: schema)
-        IntrospectionPatch.apply(to: schema)
         return Compiled(schema: schema, document: document)
     }
 
@@ -113,5 +115,6 @@ enum IntrospectionPatch {
         }
     }()
 
-    static func apply(to schema: GraphQLSchema) { _ = once }
+    /// Applies the patch once per process; later calls return at once.
+    static func apply() { _ = once }
 }

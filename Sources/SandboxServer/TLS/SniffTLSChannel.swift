@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import NIOSSL
+import ServiceLifecycle
 
 /// Serves TLS and plain HTTP on one port: looks at the first byte of each connection and adds
 /// a TLS handler in front of the HTTP pipeline when it is a TLS handshake record (0x16).
@@ -23,7 +24,9 @@ struct SniffTLSChannel<Base: ServerChildChannel>: ServerChildChannel {
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         let promise = channel.eventLoop.makePromise(of: Base.Value.self)
         return channel.eventLoop.makeCompletedFuture {
-            let sniffer = TLSSniffHandler { channel, isTLS in
+            // A connection that closes before sending anything never gets a pipeline: fail the
+            // promise so `handle` returns (and graceful shutdown is not kept waiting).
+            let sniffer = TLSSniffHandler(onCloseBeforeData: { promise.fail(ChannelError.inputClosed) }) { channel, isTLS in
                 if isTLS {
                     connections.insert(channel)
                     try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext))
@@ -44,7 +47,14 @@ struct SniffTLSChannel<Base: ServerChildChannel>: ServerChildChannel {
     }
 
     func handle(value: Value, logger: Logger) async {
-        guard let inner = try? await value.inner.get() else {
+        // On shutdown, a connection that has not sent its first byte yet is closed rather than waited for.
+        let inner = await withGracefulShutdownHandler {
+            try? await value.inner.get()
+        } onGracefulShutdown: {
+            let channel = value.channel
+            channel.pipeline.handler(type: TLSSniffHandler.self).whenSuccess { _ in channel.close(promise: nil) }
+        }
+        guard let inner else {
             try? await value.channel.close()
             return
         }
@@ -59,10 +69,17 @@ final class TLSSniffHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundOut = ByteBuffer
 
     private let configure: (any Channel, Bool) throws -> Void
+    private let onCloseBeforeData: () -> Void
     private var buffered: ByteBuffer?
 
-    init(configure: @escaping (any Channel, Bool) throws -> Void) {
+    init(onCloseBeforeData: @escaping () -> Void, configure: @escaping (any Channel, Bool) throws -> Void) {
+        self.onCloseBeforeData = onCloseBeforeData
         self.configure = configure
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if buffered == nil { onCloseBeforeData() }
+        context.fireChannelInactive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -77,6 +94,7 @@ final class TLSSniffHandler: ChannelInboundHandler, RemovableChannelHandler {
             try configure(context.channel, first == 0x16)
             context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
         } catch {
+            onCloseBeforeData()
             context.fireErrorCaught(error)
             context.close(promise: nil)
         }

@@ -23,19 +23,18 @@ import json
 import os
 import resource
 import shutil
-import socket
 import ssl
 import statistics
 import subprocess
 import tempfile
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 import boto3
 import requests
 import websockets
+from benchlib import free_port, rss_mib
 
 ROOT = Path(__file__).resolve().parents[1]
 SUBSCRIPTION = """subscription($groupId: ID!, $domain: String!) { onMessageInGroup(groupId: $groupId, domain: $domain) {
@@ -44,19 +43,6 @@ REPORT = """mutation($g: ID!, $d: String!, $n: ID!, $data: [SensorDataInput!]!) 
   groupId domain nodeStatus { nodeId data { key value } timestamp } batchEvent { firedByNodeId } } }"""
 FIRE = """mutation($g: ID!, $d: String!, $n: ID!, $events: [EventInput!]!) { fireEventsByNode(groupId: $g, domain: $d, nodeId: $n, events: $events) {
   groupId domain batchEvent { firedByNodeId events { name payload } } } }"""
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def rss_mib(pid):
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def cpu_seconds(pid):

@@ -8,7 +8,6 @@ Usage: bench/deploy.py [--runs 5] [--binary .build/release/mesh-sandbox]
 """
 import argparse
 import shutil
-import socket
 import statistics
 import subprocess
 import tempfile
@@ -17,14 +16,9 @@ from pathlib import Path
 
 import boto3
 import botocore.exceptions
+from benchlib import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def main():

@@ -23,20 +23,11 @@ extension SSMService: CloudFormationResourceProvider {
     }
 
     private func apply(_ request: ResourceRequest, name: String) throws -> ResourceResult {
-        guard let value = request.properties["Value"].map(Self.text) else {
+        guard let value = request.properties["Value"].map(\.scalarText) else {
             throw SSMError.validation("Property Value cannot be empty")
         }
         let type = request.properties["Type"]?.stringValue ?? "String"
         try put(name: name, value: value, type: type, accountID: request.accountID, region: request.region)
         return ResourceResult(physicalID: name, attributes: ["Type": .string(type), "Value": .string(value)])
-    }
-
-    static func text(_ v: JSONValue) -> String {
-        switch v {
-        case .string(let s): s
-        case .number(let n): n
-        case .bool(let b): b ? "true" : "false"
-        default: v.serializedString()
-        }
     }
 }

@@ -139,3 +139,16 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
         hasher.combine(combined)
     }
 }
+
+extension JSONValue {
+    /// A scalar's text (`"x"` → `x`, `12` → `12`, `true` → `true`); anything else as JSON text.
+    /// How CloudFormation and SSM turn property values into strings.
+    public var scalarText: String {
+        switch self {
+        case .string(let s): s
+        case .number(let n): n
+        case .bool(let b): b ? "true" : "false"
+        default: serializedString()
+        }
+    }
+}

@@ -37,7 +37,7 @@ struct ParameterResolver {
             } else if let value = entry?.value {
                 raw = value
             } else if let defaultValue = parameter.defaultValue {
-                raw = defaultValue.arrayValue.map { $0.map(Template.scalarText).joined(separator: ",") } ?? Template.scalarText(defaultValue)
+                raw = defaultValue.arrayValue.map { $0.map(\.scalarText).joined(separator: ",") } ?? defaultValue.scalarText
             }
             guard let raw else {
                 missing.append(parameter.name)
@@ -81,8 +81,8 @@ struct ParameterResolver {
         if parameter.type == "Number" || parameter.type == "List<Number>" {
             for item in parameter.type == "Number" ? [value] : value.split(separator: ",").map(String.init) {
                 guard let number = Double(item.trimmingCharacters(in: .whitespaces)) else { throw fail("must be a number") }
-                if let min = parameter.minValue, number < min { throw fail("must be a number not less than \(Template.scalarText(.double(min)))") }
-                if let max = parameter.maxValue, number > max { throw fail("must be a number not greater than \(Template.scalarText(.double(max)))") }
+                if let min = parameter.minValue, number < min { throw fail("must be a number not less than \(JSONValue.double(min).scalarText)") }
+                if let max = parameter.maxValue, number > max { throw fail("must be a number not greater than \(JSONValue.double(max).scalarText)") }
             }
         }
     }

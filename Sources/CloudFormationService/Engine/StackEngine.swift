@@ -415,9 +415,9 @@ actor StackEngine {
         for output in template.outputs {
             if let condition = output.condition, try !evaluator.condition(condition) { continue }
             guard let value = try evaluator.resolve(output.value) else { continue }
-            let text = value.arrayValue.map { $0.map(Template.scalarText).joined(separator: ",") } ?? Template.scalarText(value)
-            outputs.append(.init(key: output.key, value: text, description: try output.description.flatMap { try evaluator.resolve($0) }.map(Template.scalarText),
-                                 exportName: try output.exportName.flatMap { try evaluator.resolve($0) }.map(Template.scalarText)))
+            let text = value.arrayValue.map { $0.map(\.scalarText).joined(separator: ",") } ?? value.scalarText
+            outputs.append(.init(key: output.key, value: text, description: try output.description.flatMap { try evaluator.resolve($0) }.map(\.scalarText),
+                                 exportName: try output.exportName.flatMap { try evaluator.resolve($0) }.map(\.scalarText)))
         }
         return outputs
     }

@@ -16,7 +16,7 @@ extension CloudFormationService {
         var o = JSONObject()
         o["Parameters"] = .array(template.parameters.map { p in
             var item: JSONObject = ["ParameterKey": .string(p.name)]
-            item.set("DefaultValue", p.defaultValue.map { .string(Template.scalarText($0)) })
+            item.set("DefaultValue", p.defaultValue.map { .string($0.scalarText) })
             item["NoEcho"] = .bool(p.noEcho)
             item.set("Description", p.description.map { .string($0) })
             return .object(item)
@@ -38,7 +38,7 @@ extension CloudFormationService {
         var o = JSONObject()
         o["Parameters"] = .array(template.parameters.map { p in
             var item: JSONObject = ["ParameterKey": .string(p.name)]
-            item.set("DefaultValue", p.defaultValue.map { .string(Template.scalarText($0)) })
+            item.set("DefaultValue", p.defaultValue.map { .string($0.scalarText) })
             item["ParameterType"] = .string(p.type)
             item["NoEcho"] = .bool(p.noEcho)
             item.set("Description", p.description.map { .string($0) })

@@ -73,8 +73,8 @@ struct IntrinsicEvaluator {
             guard let pair = argument.arrayValue, pair.count == 2 else {
                 throw CloudFormationError.templateError("Fn::Equals requires a list of two values")
             }
-            let lhs = try resolve(pair[0]).map(Template.scalarText) ?? ""
-            let rhs = try resolve(pair[1]).map(Template.scalarText) ?? ""
+            let lhs = try resolve(pair[0]).map(\.scalarText) ?? ""
+            let rhs = try resolve(pair[1]).map(\.scalarText) ?? ""
             return lhs == rhs
         case "Fn::Not":
             guard let items = argument.arrayValue, items.count == 1 else { throw CloudFormationError.templateError("Fn::Not requires a list of one condition") }
@@ -89,8 +89,8 @@ struct IntrinsicEvaluator {
         case "Fn::Contains":
             // Rules assertions (CDK's CheckBootstrapVersion uses Fn::Not [Fn::Contains [...]]).
             guard let pair = argument.arrayValue, pair.count == 2 else { throw CloudFormationError.templateError("Fn::Contains requires two values") }
-            let list = (try resolve(pair[0])?.arrayValue ?? []).map(Template.scalarText)
-            let item = try resolve(pair[1]).map(Template.scalarText) ?? ""
+            let list = (try resolve(pair[0])?.arrayValue ?? []).map(\.scalarText)
+            let item = try resolve(pair[1]).map(\.scalarText) ?? ""
             return list.contains(item)
         default:
             let resolved = try resolve(value)
@@ -250,10 +250,10 @@ struct IntrinsicEvaluator {
                 if let v = variables[name] {
                     out += v
                 } else if let dot = name.firstIndex(of: "."), !name.hasPrefix("AWS::") {
-                    out += Template.scalarText(try getAtt(String(name[..<dot]), String(name[name.index(after: dot)...])))
+                    out += try getAtt(String(name[..<dot]), String(name[name.index(after: dot)...])).scalarText
                 } else {
                     guard let v = try ref(name) else { continue }
-                    if case .array(let items) = v { out += items.map(Template.scalarText).joined(separator: ",") } else { out += Template.scalarText(v) }
+                    if case .array(let items) = v { out += items.map(\.scalarText).joined(separator: ",") } else { out += v.scalarText }
                 }
             }
         }
@@ -265,7 +265,7 @@ struct IntrinsicEvaluator {
 enum Cidr {
     static func subnets(of block: String, count: Int, bits: Int) -> [String]? {
         let parts = block.split(separator: "/")
-        guard parts.count == 2, let prefix = Int(parts[1]), var address = IPBytes.parse(String(parts[0])) else { return nil }
+        guard parts.count == 2, let prefix = Int(parts[1]), var address = IPAddress.bytes(of: String(parts[0])) else { return nil }
         let total = address.count * 8
         let subnetPrefix = total - bits
         guard (1...256).contains(count), bits > 0, subnetPrefix >= prefix, subnetPrefix <= total,
@@ -274,7 +274,7 @@ enum Cidr {
         for bit in prefix..<total { address[bit / 8] &= ~(UInt8(0x80) >> UInt8(bit % 8)) }
         var result: [String] = []
         for _ in 0..<count {
-            result.append("\(IPBytes.format(address))/\(subnetPrefix)")
+            result.append("\(IPAddress.string(address))/\(subnetPrefix)")
             var carryBit = subnetPrefix - 1
             while carryBit >= 0 {
                 let mask = UInt8(0x80) >> UInt8(carryBit % 8)
@@ -284,26 +284,5 @@ enum Cidr {
             }
         }
         return result
-    }
-}
-
-enum IPBytes {
-    static func parse(_ text: String) -> [UInt8]? {
-        if text.contains(":") {
-            var v6 = in6_addr()
-            guard inet_pton(AF_INET6, text, &v6) == 1 else { return nil }
-            return withUnsafeBytes(of: &v6) { Array($0) }
-        }
-        let octets = text.split(separator: ".").compactMap { UInt8($0) }
-        return octets.count == 4 ? octets : nil
-    }
-
-    static func format(_ bytes: [UInt8]) -> String {
-        if bytes.count == 4 { return bytes.map(String.init).joined(separator: ".") }
-        var storage = in6_addr()
-        withUnsafeMutableBytes(of: &storage) { $0.copyBytes(from: bytes) }
-        var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
-        inet_ntop(AF_INET6, &storage, &buffer, socklen_t(buffer.count))
-        return String(cString: buffer)
     }
 }

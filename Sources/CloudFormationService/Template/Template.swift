@@ -88,15 +88,15 @@ struct Template: Sendable {
             }
             return Parameter(
                 name: name, type: type, defaultValue: p["Default"],
-                allowedValues: p["AllowedValues"]?.arrayValue?.map(Self.scalarText),
+                allowedValues: p["AllowedValues"]?.arrayValue?.map(\.scalarText),
                 allowedPattern: p["AllowedPattern"]?.stringValue,
                 noEcho: p["NoEcho"].map { $0 == .bool(true) || $0 == .string("true") } ?? false,
                 description: p["Description"]?.stringValue,
                 constraintDescription: p["ConstraintDescription"]?.stringValue,
-                minLength: p["MinLength"].flatMap { Int(Self.scalarText($0)) },
-                maxLength: p["MaxLength"].flatMap { Int(Self.scalarText($0)) },
-                minValue: p["MinValue"].flatMap { Double(Self.scalarText($0)) },
-                maxValue: p["MaxValue"].flatMap { Double(Self.scalarText($0)) })
+                minLength: p["MinLength"].flatMap { Int($0.scalarText) },
+                maxLength: p["MaxLength"].flatMap { Int($0.scalarText) },
+                minValue: p["MinValue"].flatMap { Double($0.scalarText) },
+                maxValue: p["MaxValue"].flatMap { Double($0.scalarText) })
         }
 
         let resourceSection = try Self.section("Resources", of: body)
@@ -203,15 +203,6 @@ struct Template: Sendable {
         case nil: return JSONObject()
         case .object(let o)?: return o
         default: throw CloudFormationError.templateFormat("\(name) must be an object")
-        }
-    }
-
-    static func scalarText(_ value: JSONValue) -> String {
-        switch value {
-        case .string(let s): s
-        case .number(let n): n
-        case .bool(let b): b ? "true" : "false"
-        default: value.serializedString()
         }
     }
 

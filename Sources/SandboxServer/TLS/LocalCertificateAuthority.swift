@@ -1,3 +1,4 @@
+import AWSCore
 import Crypto
 import Foundation
 import SwiftASN1
@@ -75,17 +76,6 @@ public struct LocalCertificateAuthority: Sendable {
             },
             issuerPrivateKey: .init(privateKey))
         return (certificate, key)
-    }
-}
-
-enum IPAddress {
-    /// The network-order bytes of an IPv4 or IPv6 literal, or nil for a host name.
-    static func bytes(of text: String) -> [UInt8]? {
-        var v4 = in_addr()
-        if inet_pton(AF_INET, text, &v4) == 1 { return withUnsafeBytes(of: &v4) { Array($0) } }
-        var v6 = in6_addr()
-        if inet_pton(AF_INET6, text, &v6) == 1 { return withUnsafeBytes(of: &v6) { Array($0) } }
-        return nil
     }
 }
 

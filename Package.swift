@@ -104,6 +104,20 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // The fan-out benchmark's load client (bench/fanout.py runs it); not part of the sandbox binary.
+        .executableTarget(
+            name: "classroom-load",
+            dependencies: [
+                "AWSCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            path: "bench/classroom-load",
+            swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
         .testTarget(name: "AWSCoreTests", dependencies: ["AWSCore", "STSService"], swiftSettings: swiftSettings),
         .testTarget(name: "MeshV2AppTests", dependencies: ["MeshV2App", "CloudFormationService"], swiftSettings: swiftSettings),
         .testTarget(name: "CloudFormationServiceTests", dependencies: ["CloudFormationService"], swiftSettings: swiftSettings),

@@ -9,9 +9,13 @@ final class RecordingSender: WebSocketSender, @unchecked Sendable {
     private var sent: [String] = []
     private(set) var closed: UInt16?
 
-    func send(_ message: WebSocketMessage) async throws {
+    func send(_ message: WebSocketMessage) async throws { enqueue(message) }
+
+    func enqueue(_ message: WebSocketMessage) {
         if case .text(let t) = message { lock.withLock { sent.append(t) } }
     }
+
+    var texts: [String] { lock.withLock { sent } }
 
     func close(code: UInt16, reason: String?) async throws { lock.withLock { closed = code } }
 

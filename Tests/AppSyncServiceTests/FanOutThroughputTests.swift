@@ -11,15 +11,16 @@ import Testing
         let f = try Fixture.make()
         let runtime = try #require(try f.backend.runtime(apiId: f.apiId))
         let query = "subscription S($g: ID!, $d: String!) { onMessageInGroup(groupId: $g, domain: $d) { groupId domain nodeStatus { nodeId data { key value } timestamp } } }"
-        var outboxes: [(group: Int, outbox: RealtimeOutbox)] = []
+        var outboxes: [(group: Int, sender: RecordingSender)] = []
         for group in 0..<10 {
             for node in 0..<40 {
-                let outbox = RealtimeOutbox()
+                let sender = RecordingSender()
+                let outbox = RealtimeOutbox(sender: sender)
                 let prepared = try await runtime.prepareSubscription(query: query, variables: ["g": .string("g\(group)"), "d": "d"],
                                                                      operationName: nil, caller: CallerInfo()).get()
                 f.backend.hub.add(apiId: f.apiId, .init(outbox: outbox, id: "n\(node)", field: prepared.field, filter: prepared.filter,
                                                         projection: prepared.projection), ack: "ack")
-                outboxes.append((group, outbox))
+                outboxes.append((group, sender))
             }
         }
         #expect(f.backend.hub.count(apiId: f.apiId) == 400)
@@ -39,11 +40,9 @@ import Testing
         print("fan-out: \(rounds * 10) mutations, \(rounds * 10 * 40) deliveries in \(String(format: "%.3f", seconds)) s"
               + " = \(Int(Double(rounds * 10) / seconds)) mutations/s (profile ×10 needs 1,700/s in release)")
 
-        for (group, outbox) in outboxes {
-            outbox.finish()
+        for (group, sender) in outboxes {
             var received: [String] = []
-            for await frame in outbox.stream {
-                guard case .text(let text) = frame, text != "ack" else { continue }
+            for text in sender.texts where text != "ack" {
                 let message = json(text)
                 #expect(message["payload"]?["data"]?["onMessageInGroup"]?["groupId"] == .string("g\(group)"))
                 received.append(message["payload"]?["data"]?["onMessageInGroup"]?["nodeStatus"]?["nodeId"]?.stringValue ?? "")

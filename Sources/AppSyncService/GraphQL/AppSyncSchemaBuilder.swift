@@ -50,7 +50,18 @@ enum AppSyncSchemaBuilder {
         guard problems.isEmpty else { throw SchemaProblems(messages: problems.map(\.message)) }
         guard schema.queryType != nil else { throw SchemaProblems(messages: ["Schema must define a Query type."]) }
         AppSyncScalars.install(in: schema)
+        try memoizeInputFields(schema)
         return Compiled(schema: schema, document: document)
+    }
+
+    /// GraphQLSwift re-derives an input object's fields from the SDL on every access (object
+    /// types cache theirs; input types do not), which made coercing a mutation's variables most of
+    /// its cost. The schema never changes once built, so resolve each map once.
+    private static func memoizeInputFields(_ schema: GraphQLSchema) throws {
+        for case let type as GraphQLInputObjectType in schema.typeMap.values {
+            let fields = try type.fields()
+            type.fields = { fields }
+        }
     }
 
     struct SchemaProblems: Error, CustomStringConvertible {

@@ -1,22 +1,15 @@
 import AWSCore
 
-/// The ordered queue of frames to one WebSocket client. Fan-out, acks and keep-alives all go
-/// through it, so a client sees `start_ack` before that subscription's first `data`, and data in
-/// mutation order.
+/// The frames to one WebSocket client, queued without waiting. Fan-out, acks and keep-alives all
+/// go through it in one order, so a client sees `start_ack` before that subscription's first
+/// `data`, and data in mutation order. Nothing here suspends: a publisher never waits on a slow
+/// client, and no task hop stands between a mutation and the socket.
 public final class RealtimeOutbox: Sendable {
-    public enum Frame: Sendable, Equatable {
-        case text(String)
-        case close(code: UInt16, reason: String)
+    let sender: any WebSocketSender
+
+    public init(sender: any WebSocketSender) {
+        self.sender = sender
     }
 
-    let stream: AsyncStream<Frame>
-    private let continuation: AsyncStream<Frame>.Continuation
-
-    public init() {
-        (stream, continuation) = AsyncStream<Frame>.makeStream()
-    }
-
-    func send(_ text: String) { continuation.yield(.text(text)) }
-    func close(code: UInt16, reason: String) { continuation.yield(.close(code: code, reason: reason)) }
-    func finish() { continuation.finish() }
+    func send(_ text: String) { sender.enqueue(.text(text)) }
 }

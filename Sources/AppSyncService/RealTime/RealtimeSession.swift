@@ -28,18 +28,7 @@ struct RealtimeSession: WebSocketSession {
     }
 
     func run(inbound: AsyncStream<WebSocketMessage>, sender: any WebSocketSender) async {
-        let outbox = RealtimeOutbox()
-        let writer = Task {
-            for await frame in outbox.stream {
-                switch frame {
-                case .text(let text):
-                    do { try await sender.send(.text(text)) } catch { return }
-                case .close(let code, let reason):
-                    try? await sender.close(code: code, reason: reason)
-                    return
-                }
-            }
-        }
+        let outbox = RealtimeOutbox(sender: sender)
         let (events, continuation) = AsyncStream<Event>.makeStream()
         let reader = Task {
             for await message in inbound { continuation.yield(.message(message)) }
@@ -76,8 +65,6 @@ struct RealtimeSession: WebSocketSession {
         timers.cancel()
         reader.cancel()
         continuation.finish()
-        outbox.finish()
-        _ = await writer.value
     }
 
     private func perform(_ action: RealtimeStateMachine.Action, machine: inout RealtimeStateMachine, outbox: RealtimeOutbox) async {
@@ -85,7 +72,8 @@ struct RealtimeSession: WebSocketSession {
         case .send(let text):
             outbox.send(text)
         case .close(let code, let reason):
-            outbox.close(code: code, reason: reason)
+            // Queued frames are ahead of the close: `enqueue` has already handed them to the connection.
+            try? await outbox.sender.close(code: code, reason: reason)
         case .unsubscribe(let id):
             backend.hub.remove(outbox: outbox, id: id)
         case .unsubscribeAll:

@@ -1,0 +1,295 @@
+import AWSCore
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+import NIOWebSocket
+
+/// Where the sandbox's GraphQL API is, and how to reach it.
+struct Target {
+    let host: String
+    let port: Int
+    let graphQLPath: String
+    let apiKey: String
+    let tls: NIOSSLContext?
+
+    /// Adds TLS (the sandbox CA verified, name `localhost` — in every sandbox certificate) when configured.
+    func addTLS(to channel: Channel) throws {
+        guard let tls else { return }
+        try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: "localhost"))
+    }
+}
+
+struct RequestFailed: Error, CustomStringConvertible {
+    let description: String
+}
+
+/// One keep-alive HTTP/1.1 connection that pipelines GraphQL POSTs: replies complete in request
+/// order, so one connection per group keeps that group's mutations in order without waiting.
+final class GraphQLConnection: ChannelInboundHandler, @unchecked Sendable {
+    typealias InboundIn = HTTPClientResponsePart
+
+    private var pending = CircularBuffer<EventLoopPromise<ByteBuffer>>()
+    private var status: HTTPResponseStatus = .ok
+    private var body = ByteBuffer()
+    private var channel: Channel!
+    private let target: Target
+
+    private init(target: Target) {
+        self.target = target
+    }
+
+    static func connect(_ target: Target, group: EventLoopGroup) async throws -> GraphQLConnection {
+        let handler = GraphQLConnection(target: target)
+        let channel = try await ClientBootstrap(group: group)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try target.addTLS(to: channel)
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    try channel.pipeline.syncOperations.addHandler(handler)
+                }
+            }
+            .connect(host: target.host, port: target.port).get()
+        handler.channel = channel
+        return handler
+    }
+
+    /// Sends `body` (a GraphQL request's JSON) and completes with the reply's body.
+    func post(_ body: String) -> EventLoopFuture<ByteBuffer> {
+        let loop = channel.eventLoop
+        return loop.flatSubmit { [self] in
+            let promise = loop.makePromise(of: ByteBuffer.self)
+            pending.append(promise)
+            var headers = NIOHTTP1.HTTPHeaders()
+            headers.add(name: "host", value: "\(target.host):\(target.port)")
+            headers.add(name: "content-type", value: "application/json")
+            headers.add(name: "x-api-key", value: target.apiKey)
+            headers.add(name: "content-length", value: String(body.utf8.count))
+            channel.write(HTTPClientRequestPart.head(HTTPRequestHead(version: .http1_1, method: .POST, uri: target.graphQLPath, headers: headers)),
+                          promise: nil)
+            channel.write(HTTPClientRequestPart.body(.byteBuffer(channel.allocator.buffer(string: body))), promise: nil)
+            channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
+            return promise.futureResult
+        }
+    }
+
+    /// Posts and parses the reply; GraphQL errors become thrown errors.
+    func graphQL(_ query: String, _ variables: JSONObject) async throws -> JSONValue {
+        let request: JSONValue = ["query": .string(query), "variables": .object(variables)]
+        let reply = try await post(request.serializedString()).get()
+        let json = try JSONParser.parse(reply.readableBytesView)
+        if let errors = json["errors"], !errors.isNull { throw RequestFailed(description: errors.serializedString()) }
+        return json["data"] ?? .null
+    }
+
+    func close() async {
+        try? await channel.close()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            status = head.status
+            body.clear()
+        case .body(var part):
+            body.writeBuffer(&part)
+        case .end:
+            let promise = pending.removeFirst()
+            if status == .ok { promise.succeed(body) } else { promise.fail(RequestFailed(description: "HTTP \(status.code)")) }
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        failAll(error)
+        context.close(promise: nil)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        failAll(RequestFailed(description: "connection closed"))
+    }
+
+    private func failAll(_ error: Error) {
+        while let promise = pending.popFirst() { promise.fail(error) }
+    }
+}
+
+/// One subscribed node: AppSync's real-time protocol over a WebSocket (`graphql-ws`), checking
+/// that every message of its group arrives once and in order.
+final class SubscriberConnection: ChannelInboundHandler, @unchecked Sendable {
+    typealias InboundIn = WebSocketFrame
+    typealias OutboundOut = WebSocketFrame
+
+    let node: NodeTally
+    private let startMessage: String
+    private let ready: EventLoopPromise<Void>
+    private var fragments: ByteBuffer?
+    private let latencies: LatencyHistogram
+
+    init(node: NodeTally, startMessage: String, ready: EventLoopPromise<Void>, latencies: LatencyHistogram) {
+        self.node = node
+        self.startMessage = startMessage
+        self.ready = ready
+        self.latencies = latencies
+    }
+
+    /// Connects, upgrades with the `header` query parameter carrying the API key, and completes
+    /// once the subscription is acknowledged.
+    static func connect(_ target: Target, group: EventLoopGroup, node: NodeTally, subscription: String,
+                        latencies: LatencyHistogram) async throws -> Channel {
+        let auth: JSONValue = ["host": .string("\(target.host):\(target.port)"), "x-api-key": .string(target.apiKey)]
+        let header = Data(auth.serializedString().utf8).base64EncodedString()
+        let start: JSONValue = ["id": "s", "type": "start", "payload": ["data": .string(subscription), "extensions": ["authorization": auth]]]
+        let loop = group.next()
+        let ready = loop.makePromise(of: Void.self)
+        let startMessage = start.serializedString()
+        let path = "\(target.graphQLPath)/realtime?header=\(header)&payload=e30="
+        let channel = try await ClientBootstrap(group: loop)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let handler = SubscriberConnection(node: node, startMessage: startMessage, ready: ready, latencies: latencies)
+                    let upgraded = try configure(channel, target: target, path: path) { channel in
+                        try channel.pipeline.syncOperations.addHandler(handler)
+                    }
+                    // Only once the upgrade handler has left the pipeline do frames reach the server.
+                    upgraded.whenSuccess { handler.send(#"{"type":"connection_init"}"#, on: channel) }
+                    upgraded.cascadeFailure(to: ready)
+                }
+            }
+            .connect(host: target.host, port: target.port).get()
+        try await ready.futureResult.get()
+        return channel
+    }
+
+    /// TLS, then HTTP with a WebSocket upgrade to `path` (sub-protocol `graphql-ws`); `upgraded`
+    /// sets up the WebSocket side.
+    private static func configure(_ channel: Channel, target: Target, path: String,
+                                  upgraded: @escaping (Channel) throws -> Void) throws -> EventLoopFuture<Void> {
+        try target.addTLS(to: channel)
+        var headers = NIOHTTP1.HTTPHeaders()
+        headers.add(name: "host", value: "\(target.host):\(target.port)")
+        headers.add(name: "sec-websocket-protocol", value: "graphql-ws")
+        let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: path, headers: headers)
+        let upgrader = NIOTypedWebSocketClientUpgrader<Void>(maxFrameSize: 1 << 20) { (channel: Channel, _: HTTPResponseHead) -> EventLoopFuture<Void> in
+            channel.eventLoop.makeCompletedFuture { try upgraded(channel) }
+        }
+        let refused: @Sendable (Channel) -> EventLoopFuture<Void> = { channel in
+            channel.eventLoop.makeFailedFuture(RequestFailed(description: "WebSocket upgrade refused"))
+        }
+        let upgrade = NIOTypedHTTPClientUpgradeConfiguration<Void>(upgradeRequestHead: head, upgraders: [upgrader],
+                                                                  notUpgradingCompletionHandler: refused)
+        return try channel.pipeline.syncOperations.configureUpgradableHTTPClientPipeline(configuration: .init(upgradeConfiguration: upgrade))
+    }
+
+    func send(_ text: String, on channel: Channel) {
+        var frame = WebSocketFrame(fin: true, opcode: .text, data: channel.allocator.buffer(string: text))
+        frame.maskKey = .random()
+        channel.writeAndFlush(frame, promise: nil)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let frame = unwrapInboundIn(data)
+        switch frame.opcode {
+        case .text, .continuation:
+            var data = frame.unmaskedData
+            if !frame.fin || fragments != nil {
+                fragments = fragments ?? context.channel.allocator.buffer(capacity: data.readableBytes * 2)
+                fragments!.writeBuffer(&data)
+                guard frame.fin else { return }
+                data = fragments!
+                fragments = nil
+            }
+            received(data, context: context)
+        case .ping:
+            var pong = WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData)
+            pong.maskKey = .random()
+            context.writeAndFlush(wrapOutboundOut(pong), promise: nil)
+        case .connectionClose:
+            var reason = frame.unmaskedData
+            let code = reason.readInteger(as: UInt16.self) ?? 0
+            ready.fail(RequestFailed(description: "closed by the server: \(code) \(String(buffer: reason))"))
+            context.close(promise: nil)
+        default:
+            break
+        }
+    }
+
+    private func received(_ text: ByteBuffer, context: ChannelHandlerContext) {
+        let now = monotonicNanos()
+        // Data messages are most of the traffic: read them with a byte scan, not a JSON parse,
+        // so the client spends its CPU on the sockets (the server shares the two cores).
+        if let stamp = text.withUnsafeReadableBytes(Self.dataStamp) {
+            guard let (seq, sent) = stamp else {
+                node.malformed += 1
+                return
+            }
+            node.record(seq: seq)
+            latencies.record(nanos: now &- sent)
+            return
+        }
+        guard let message = try? JSONParser.parse(text.readableBytesView), let type = message["type"]?.stringValue else {
+            node.malformed += 1
+            return
+        }
+        switch type {
+        case "connection_ack":
+            send(startMessage, on: context.channel)
+        case "start_ack":
+            ready.succeed(())
+        case "error", "connection_error":
+            ready.fail(RequestFailed(description: String(buffer: text)))
+        default:
+            break  // ka, complete
+        }
+    }
+
+    /// nil when `bytes` is not a `data` message; `.some(nil)` when it is one without a stamp.
+    /// The stamp is what the mutation carried: sensor data `seq` and `t`, or an event payload `seq|t`.
+    static func dataStamp(_ bytes: UnsafeRawBufferPointer) -> (Int, UInt64)?? {
+        guard find(#""type":"data""#, in: bytes, from: 0) != nil else { return nil }
+        if let seqAt = find(#"{"key":"seq","value":""#, in: bytes, from: 0), let tAt = find(#"{"key":"t","value":""#, in: bytes, from: 0) {
+            guard let seq = number(in: bytes, at: seqAt).map(Int.init), let sent = number(in: bytes, at: tAt) else { return .some(nil) }
+            return (seq, sent)
+        }
+        guard let events = find(#""events":[{"#, in: bytes, from: 0), let payload = find(#""payload":""#, in: bytes, from: events),
+              let seq = number(in: bytes, at: payload) else { return .some(nil) }
+        var bar = payload
+        while bar < bytes.count, bytes[bar] != UInt8(ascii: "|") { bar += 1 }
+        guard let sent = number(in: bytes, at: bar + 1) else { return .some(nil) }
+        return (Int(seq), sent)
+    }
+
+    /// The index just past the first `needle` at or after `start`.
+    private static func find(_ needle: StaticString, in bytes: UnsafeRawBufferPointer, from start: Int) -> Int? {
+        let n = needle.utf8CodeUnitCount
+        guard n > 0, bytes.count - start >= n, let base = bytes.baseAddress else { return nil }
+        let first = Int32(needle.utf8Start.pointee)
+        var at = start
+        while bytes.count - at >= n, let hit = memchr(base + at, first, bytes.count - at - n + 1) {
+            at = base.distance(to: UnsafeRawPointer(hit))
+            if memcmp(hit, needle.utf8Start, n) == 0 { return at + n }
+            at += 1
+        }
+        return nil
+    }
+
+    private static func number(in bytes: UnsafeRawBufferPointer, at start: Int) -> UInt64? {
+        var i = start, value: UInt64 = 0
+        while i < bytes.count, bytes[i] >= UInt8(ascii: "0"), bytes[i] <= UInt8(ascii: "9") {
+            value = value &* 10 &+ UInt64(bytes[i] - UInt8(ascii: "0"))
+            i += 1
+        }
+        return i > start ? value : nil
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        ready.fail(error)
+        context.close(promise: nil)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        ready.fail(RequestFailed(description: "connection closed"))
+    }
+}

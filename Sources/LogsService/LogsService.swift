@@ -92,6 +92,14 @@ public final class LogsService: AWSService {
         }
     }
 
+    /// Creates the group unless it exists (services that log create their groups on first use).
+    public func ensureGroup(name: String, account: String, region: String) throws {
+        _ = try database.write { db in
+            try db.execute("INSERT OR IGNORE INTO logs_groups (account, region, name, created, retention, tags) VALUES (?, ?, ?, ?, NULL, '{}')",
+                           [.text(account), .text(region), .text(name), .integer(nowMs)])
+        }
+    }
+
     public func deleteGroup(name: String, account: String, region: String) throws {
         try database.write { db in
             let deleted = try db.execute("DELETE FROM logs_groups WHERE account = ? AND region = ? AND name = ?", [.text(account), .text(region), .text(name)])

@@ -19,6 +19,9 @@ struct SandboxComponents: Sendable {
     var httpEndpoints: [any HTTPEndpoint] = []
     var webSocketEndpoints: [any WebSocketEndpoint] = []
     var backgroundTasks: [any BackgroundTask] = []
+    /// Background work stopped only after the server has drained its requests (writers that
+    /// must see every request's output, and flush it when cancelled).
+    var drainingTasks: [any BackgroundTask] = []
     var migrations: [Migration] = []
     /// Run once the port is bound, before the sandbox reports ready (deploying the default stacks).
     var startupTasks: [@Sendable (_ accountID: String, _ region: String) async throws -> Void] = []
@@ -39,7 +42,7 @@ struct SandboxComponents: Sendable {
         let logs = LogsService(database: database, clock: clock)
         let xray = XRayService(database: database, clock: clock)
         let telemetry = AppSyncTelemetry(logSink: AppSyncLogsSink(logs: logs), traceSink: xray)
-        components.backgroundTasks.append(telemetry)
+        components.drainingTasks.append(telemetry)
         let appSync = try AppSyncBackend(database: database, clock: clock, endpoint: endpoint, telemetry: telemetry)
         components.appSync = appSync
         components.awsServices.append(AppSyncService(backend: appSync))

@@ -99,4 +99,17 @@ final class CapturingSinks: AppSyncLogSink, TraceSegmentSink, @unchecked Sendabl
         #expect(segment["trace_id"]?.stringValue?.hasPrefix("1-") == true)
         #expect(segment["subsegments"]?.arrayValue?.map { $0["name"] } == ["Query.hello"])
     }
+
+    @Test func theWriterFlushesWhatIsPendingWhenCancelled() async throws {
+        let sinks = CapturingSinks()
+        let telemetry = AppSyncTelemetry(logSink: sinks, interval: .seconds(3600))
+        let writer = Task { try await telemetry.run() }
+        telemetry.enqueue(apiId: "abc", events: [AppSyncLogEvent(timestamp: 1_764_000_000_000, message: "last words")],
+                          accountID: "123456789012", region: "ap-northeast-1")
+        #expect(sinks.events.isEmpty)
+        writer.cancel()
+        try await writer.value
+        #expect(sinks.events.map(\.message) == ["last words"])
+        #expect(sinks.events.first?.stream.hasPrefix("2025-11-24-") == true)
+    }
 }

@@ -167,9 +167,31 @@ def test_section9_xray_traces(stack_sandbox, mesh):
         assert all(c["aws"]["table_name"].startswith("MeshV2Table") and c["aws"]["operation"] for c in calls)
         assert any(d.get("inferred") and d["origin"] == "AWS::DynamoDB::Table" for d in documents)
 
+    # A client's own segment (PutTraceSegments) joins the store; a malformed one is reported back.
+    own = {"id": "70de5b6f19ff9a0a", "trace_id": "1-" + format(int(time.time()), "08x") + "-" + uuid.uuid4().hex[:24],
+           "name": "smalruby-client", "start_time": time.time() - 0.1, "end_time": time.time()}
+    put = json.loads(sandbox.aws("xray", "put-trace-segments", "--trace-segment-documents", json.dumps(own), '{"id": "bad"}').stdout)
+    assert [u["Id"] for u in put["UnprocessedTraceSegments"]] == ["bad"]
+    fetched = json.loads(sandbox.aws("xray", "batch-get-traces", "--trace-ids", own["trace_id"]).stdout)["Traces"]
+    assert json.loads(fetched[0]["Segments"][0]["Document"])["name"] == "smalruby-client"
+
     graph = json.loads(sandbox.aws("xray", "get-service-graph", *window).stdout)
     services = {s["Type"]: s for s in graph["Services"]}
-    assert set(services) == {"client", "AWS::AppSync::GraphQLAPI", "AWS::DynamoDB::Table"}
+    assert {"client", "AWS::AppSync::GraphQLAPI", "AWS::DynamoDB::Table"} <= set(services)
     api = services["AWS::AppSync::GraphQLAPI"]
     assert api["Name"] == "MeshV2Api-stg" and api["SummaryStatistics"]["TotalCount"] == 4
     assert [e["ReferenceId"] for e in api["Edges"]] == [services["AWS::DynamoDB::Table"]["ReferenceId"]]
+
+
+def test_logs_and_traces_pending_at_shutdown_are_written(make_sandbox):
+    sandbox = make_sandbox(stacks=True)
+    mesh = Mesh(sandbox)
+    request_id, body = post(mesh, CREATE_GROUP, {"name": "Last", "hostId": "h-last", "domain": "shutdown.example"})
+    assert "errors" not in body
+    sandbox.restart()  # SIGTERM right away: the batch not yet written is flushed before the process exits
+    group = f"/aws/appsync/apis/{api_id(mesh)}"
+    found = filter_events(sandbox, group, "--filter-pattern", f'{{ $.requestId = "{request_id}" && $.logType = "RequestSummary" }}')
+    assert len(found) == 1
+    now = int(time.time())
+    traces = json.loads(sandbox.aws("xray", "get-trace-summaries", "--start-time", str(now - 60), "--end-time", str(now + 2)).stdout)
+    assert len(traces["TraceSummaries"]) == 1

@@ -60,19 +60,28 @@ struct Segment {
     }
 }
 
-/// SQLite storage of segments, bounded by age (X-Ray keeps traces 30 days) and by count.
-struct XRayStore {
+/// SQLite storage of segments, bounded by age (X-Ray keeps traces 30 days) and by count,
+/// both enforced at most once a minute.
+final class XRayStore: @unchecked Sendable {
     static let migrations = [
         Migration(id: "xray-0001", sql: """
             CREATE TABLE xray_segments (account TEXT NOT NULL, region TEXT NOT NULL, trace_id TEXT NOT NULL, id TEXT NOT NULL,
                 start REAL NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (account, region, trace_id, id));
-            CREATE INDEX xray_segments_by_start ON xray_segments (account, region, start);
+            CREATE INDEX xray_segments_by_start ON xray_segments (start);
             """),
     ]
 
     let database: SQLiteDatabase
     let retention: TimeInterval
     let maxSegments: Int
+    private let lock = NSLock()
+    private var prunedAt = Date.distantPast
+
+    init(database: SQLiteDatabase, retention: TimeInterval, maxSegments: Int) {
+        self.database = database
+        self.retention = retention
+        self.maxSegments = maxSegments
+    }
 
     func insert(_ segments: [Segment], accountID: String, region: String, now: Date) throws {
         guard !segments.isEmpty else { return }
@@ -82,6 +91,14 @@ struct XRayStore {
                 try db.execute("INSERT OR REPLACE INTO xray_segments (account, region, trace_id, id, start, doc) VALUES (?, ?, ?, ?, ?, ?)",
                                [.text(accountID), .text(region), .text(s.traceID), .text(s.id), .double(s.start), .text(s.text)])
             }
+        }
+        let due = lock.withLock {
+            guard now.timeIntervalSince(prunedAt) >= 60 else { return false }
+            prunedAt = now
+            return true
+        }
+        guard due else { return }
+        try database.write { db in
             try db.execute("DELETE FROM xray_segments WHERE start < ?", [.double(now.timeIntervalSince1970 - retention)])
             try db.execute("""
                 DELETE FROM xray_segments WHERE rowid IN (SELECT rowid FROM xray_segments ORDER BY start DESC LIMIT -1 OFFSET ?)

@@ -84,4 +84,22 @@ func call(_ service: XRayService, _ name: String, _ input: JSONObject) async thr
         #expect(resolver?["name"] == "Mutation.joinGroup")
         #expect(resolver?["subsegments"]?.arrayValue?.first?["error"] == true && resolver?["subsegments"]?.arrayValue?.first?["namespace"] == "aws")
     }
+
+    @Test func retentionAndCapBoundTheStore() async throws {
+        let db = try SQLiteDatabase(path: nil)
+        try db.migrate(XRayService.migrations)
+        let clock = ManualClock(Date())
+        let xray = XRayService(database: db, clock: clock, retention: 30 * 86_400, maxSegments: 3)
+        func segment(_ name: String, at time: Double) -> JSONValue {
+            ["id": .string(XRayID.segment()), "trace_id": .string(XRayID.trace(at: Date(timeIntervalSince1970: time))), "name": .string(name),
+             "start_time": .double(time), "end_time": .double(time + 0.01)]
+        }
+        let now = clock.now.timeIntervalSince1970
+        xray.put(segments: [segment("old", at: now - 31 * 86_400)], accountID: "123456789012", region: "ap-northeast-1")
+        clock.advance(by: 61)
+        xray.put(segments: (1...4).map { segment("new\($0)", at: now + Double($0)) }, accountID: "123456789012", region: "ap-northeast-1")
+        let names = try await call(xray, "GetTraceSummaries", ["StartTime": .double(now - 40 * 86_400), "EndTime": .double(now + 10)])["TraceSummaries"]?
+            .arrayValue?.compactMap { $0["EntryPoint"]?["Name"]?.stringValue }.sorted()
+        #expect(names == ["new2", "new3", "new4"])
+    }
 }

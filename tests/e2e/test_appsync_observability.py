@@ -56,24 +56,29 @@ def filter_events(sandbox, group, *args):
 
 
 def tail_follow(logs, group, state, since_ms):
-    """One poll of CLI v2's `aws logs tail --follow` (awscli/customizations/logs/tail.py): FilterLogEvents with
-    interleaved and startTime, following nextToken; when exhausted, startTime becomes the last event's timestamp
-    (the real loop then sleeps 5 s); events are yielded once, de-duplicated by eventId."""
+    """One poll of CLI v2's `aws logs tail --follow` (FollowLogEventsGenerator in awscli/customizations/logs/tail.py):
+    FilterLogEvents with interleaved and startTime, following nextToken; after each page only the ids of the
+    newest timestamp are kept; when a page has no nextToken, startTime becomes that newest timestamp (the real
+    loop then sleeps 5 s) and events already seen at it are not yielded again."""
     kwargs = state.setdefault("kwargs", {"logGroupName": group, "interleaved": True, "startTime": since_ms})
-    seen = state.setdefault("seen", set())
+    ids = state.setdefault("ids", {})
     out = []
     while True:
         response = logs.filter_log_events(**kwargs)
         for event in response["events"]:
+            seen = ids.setdefault(event["timestamp"], set())
             if event["eventId"] not in seen:
                 seen.add(event["eventId"])
                 out.append(event)
+        if ids:
+            newest = max(ids)
+            ids = state["ids"] = {newest: ids[newest]}
         if "nextToken" in response:
             kwargs["nextToken"] = response["nextToken"]
             continue
+        if ids:
+            kwargs["startTime"] = max(ids)
         kwargs.pop("nextToken", None)
-        if response["events"]:
-            kwargs["startTime"] = response["events"][-1]["timestamp"]
         return out
 
 

@@ -59,7 +59,7 @@ extension LogsService {
         let groupName = try input.requiredString("logGroupName"), name = try input.requiredString("logStreamName")
         _ = try group(groupName, account: context.accountID, region: context.region)
         do {
-            try database.write { db in
+            _ = try database.write { db in
                 try db.execute("INSERT INTO logs_streams (account, region, grp, name, created) VALUES (?, ?, ?, ?, ?)",
                                [.text(context.accountID), .text(context.region), .text(groupName), .text(name), .integer(nowMs)])
             }

@@ -55,16 +55,22 @@ public final class AppSyncTelemetry: BackgroundTask, @unchecked Sendable {
     var logsEnabled: Bool { logSink != nil }
     var tracesEnabled: Bool { traceSink != nil }
 
-    func streamName(at date: Date) -> String {
-        let day = Int(date.timeIntervalSince1970) / 86_400
+    private var streamNames: [Int64: String] = [:]
+
+    /// The stream for events of the UTC day of `timestamp` (milliseconds).
+    func streamName(at timestamp: Int64) -> String {
+        let day = timestamp / 86_400_000
+        if let name = lock.withLock({ streamNames[day] }) { return name }
         let components = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: Date(timeIntervalSince1970: Double(day) * 86_400))
-        return String(format: "%04d-%02d-%02d-", components.year ?? 1970, components.month ?? 1, components.day ?? 1) + instance
+        let name = String(format: "%04d-%02d-%02d-", components.year ?? 1970, components.month ?? 1, components.day ?? 1) + instance
+        lock.withLock { streamNames[day] = name }
+        return name
     }
 
     func enqueue(apiId: String, events: [AppSyncLogEvent], accountID: String, region: String) {
         guard logSink != nil, let first = events.first else { return }
         let destination = Destination(group: APIObservability.logGroup(apiId: apiId),
-                                      stream: streamName(at: Date(timeIntervalSince1970: Double(first.timestamp) / 1000)),
+                                      stream: streamName(at: first.timestamp),
                                       accountID: accountID, region: region)
         let full = lock.withLock {
             logs[destination, default: []] += events

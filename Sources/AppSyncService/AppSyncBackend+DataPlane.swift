@@ -45,7 +45,7 @@ extension AppSyncBackend {
             observation.headers("Request Headers", caller.headers)
             observation.query(query, operationName: operationName, variables: variables)
         }
-        let recorder = config.xrayEnabled && telemetry.tracesEnabled ? TraceRecorder(start: observation.started) : nil
+        let recorder = config.xrayEnabled && telemetry.tracesEnabled ? TraceRecorder(start: observation.started, traceHeader: caller.headers["x-amzn-trace-id"]) : nil
         let outcome = await TraceRecorder.$current.withValue(recorder) {
             await runtime.execute(query: query, variables: variables, operationName: operationName, caller: caller,
                                   observation: logs ? observation : nil)

@@ -98,6 +98,14 @@ final class CapturingSinks: AppSyncLogSink, TraceSegmentSink, @unchecked Sendabl
         #expect(segment["name"] == "MeshV2Api" && segment["origin"] == "AWS::AppSync::GraphQLAPI")
         #expect(segment["trace_id"]?.stringValue?.hasPrefix("1-") == true)
         #expect(segment["subsegments"]?.arrayValue?.map { $0["name"] } == ["Query.hello"])
+        #expect(segment["parent_id"] == nil)
+
+        // A caller's X-Amzn-Trace-Id continues its trace.
+        let root = "1-6929a0c0-0123456789abcdef01234567"
+        _ = await f.post("{ hello }", headers: [("X-Amzn-Trace-Id", "Root=\(root);Parent=53995c3f42cd8ad8;Sampled=1")])
+        f.backend.telemetry.flush()
+        let continued = try #require(sinks.segments.last)
+        #expect(continued["trace_id"]?.stringValue == root && continued["parent_id"] == "53995c3f42cd8ad8")
     }
 
     @Test func theWriterFlushesWhatIsPendingWhenCancelled() async throws {

@@ -39,13 +39,26 @@ public final class TraceRecorder: @unchecked Sendable {
 
     public let traceID: String
     public let segmentID: String
+    /// The caller's segment, when the request carried an `X-Amzn-Trace-Id` with `Parent=`.
+    public let parentID: String?
     public let start: Double
     private let lock = NSLock()
     private var subsegments: [Subsegment] = []
 
-    public init(start: Date = Date()) {
+    /// A new trace, or the continuation of the caller's: `traceHeader` is an `X-Amzn-Trace-Id`
+    /// value (`Root=1-…;Parent=…;Sampled=1`).
+    public init(start: Date = Date(), traceHeader: String? = nil) {
         self.start = start.timeIntervalSince1970
-        traceID = XRayID.trace(at: start)
+        var root: String?
+        var parent: String?
+        for field in (traceHeader ?? "").split(separator: ";") {
+            let pair = field.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard pair.count == 2 else { continue }
+            if pair[0] == "Root", pair[1].hasPrefix("1-"), pair[1].count == 35 { root = pair[1] }
+            if pair[0] == "Parent", pair[1].count == 16 { parent = pair[1] }
+        }
+        traceID = root ?? XRayID.trace(at: start)
+        parentID = root == nil ? nil : parent
         segmentID = XRayID.segment()
     }
 
@@ -95,6 +108,7 @@ public final class TraceRecorder: @unchecked Sendable {
         }
         var o: JSONObject = ["id": .string(segmentID), "trace_id": .string(traceID), "name": .string(name),
                              "start_time": .double(start), "end_time": .double(end.timeIntervalSince1970), "origin": .string(origin)]
+        o.set("parent_id", parentID.map(JSONValue.string))
         for (k, v) in fields { o[k] = v }
         let top = (byParent[""] ?? []).sorted { $0.start < $1.start }
         if !top.isEmpty { o["subsegments"] = .array(top.map(render)) }

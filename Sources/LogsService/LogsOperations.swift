@@ -146,9 +146,15 @@ extension LogsService {
     static let scanLimit = 10_000
 
     /// Up to `scanLimit` events after `cursor`, in (timestamp, id) order.
-    func events(_ context: AWSRequestContext, group: String, start: Int64?, end: Int64?, after cursor: Cursor?) throws -> [Event] {
+    func events(_ context: AWSRequestContext, group: String, streams: [String]? = nil, start: Int64?, end: Int64?,
+                after cursor: Cursor?) throws -> [Event] {
         var sql = "SELECT id, stream, timestamp, ingestion, message FROM logs_events WHERE account = ? AND region = ? AND grp = ?"
         var bindings: [SQLValue] = [.text(context.accountID), .text(context.region), .text(group)]
+        if let streams {
+            guard !streams.isEmpty else { return [] }
+            sql += " AND stream IN (" + Array(repeating: "?", count: streams.count).joined(separator: ", ") + ")"
+            bindings += streams.map(SQLValue.text)
+        }
         if let cursor {
             sql += " AND (timestamp > ? OR (timestamp = ? AND id > ?))"
             bindings += [.integer(cursor.timestamp), .integer(cursor.timestamp), .integer(cursor.id)]
@@ -168,8 +174,8 @@ extension LogsService {
         _ = try group(groupName, account: context.accountID, region: context.region)
         let token = try input.string("nextToken")
         let cursor = token.flatMap { Cursor(token: String($0.dropFirst(2))) }
-        let all = try events(context, group: groupName, start: try input.int("startTime").map(Int64.init),
-                             end: try input.int("endTime").map(Int64.init), after: cursor).filter { $0.stream == stream }
+        let all = try events(context, group: groupName, streams: [stream], start: try input.int("startTime").map(Int64.init),
+                             end: try input.int("endTime").map(Int64.init), after: cursor)
         let page = all.prefix(min(try input.int("limit") ?? 10000, 10000))
         let last = page.last.map { Cursor(timestamp: $0.timestamp, id: $0.id) } ?? cursor ?? Cursor(timestamp: 0, id: 0)
         return [
@@ -191,14 +197,13 @@ extension LogsService {
         }
         let streamNames = try input.array("logStreamNames")?.compactMap(\.stringValue)
         let streamPrefix = try input.string("logStreamNamePrefix")
-        let scanned = try events(context, group: groupName, start: try input.int("startTime").map(Int64.init),
+        let scanned = try events(context, group: groupName, streams: streamNames, start: try input.int("startTime").map(Int64.init),
                                  end: try input.int("endTime").map(Int64.init), after: cursor)
         let limit = min(max(try input.int("limit") ?? 10000, 1), 10000)
         var page: [Event] = []
         var resumeAt: Cursor?
         for event in scanned {
-            guard streamNames.map({ $0.contains(event.stream) }) ?? true, streamPrefix.map({ event.stream.hasPrefix($0) }) ?? true,
-                  pattern.matches(event.message) else { continue }
+            guard streamPrefix.map({ event.stream.hasPrefix($0) }) ?? true, pattern.matches(event.message) else { continue }
             if page.count == limit { resumeAt = Cursor(timestamp: page[page.count - 1].timestamp, id: page[page.count - 1].id); break }
             page.append(event)
         }

@@ -79,5 +79,14 @@ func call(_ service: any AWSService, _ name: String, _ input: JSONObject) async 
         try await poll()
         #expect(Set(seen.values).isSuperset(of: ["late-same-ms", "new"]) && seen.count == 12)
         await #expect(throws: LogsError.self) { try await call(logs, "FilterLogEvents", ["logGroupName": "/g", "nextToken": "bogus"]) }
+        // Stream selection happens in the query, so other streams' events never crowd a page out.
+        let onlyB = try await call(logs, "FilterLogEvents", ["logGroupName": "/g", "logStreamNames": ["b"]])
+        #expect(onlyB["events"]?.arrayValue?.map { $0["message"]!.stringValue! } == ["b0", "b1", "b2", "b3", "b4"])
+        let prefixed = try await call(logs, "FilterLogEvents", ["logGroupName": "/g", "logStreamNamePrefix": "a", "filterPattern": "new"])
+        #expect(prefixed["events"]?.arrayValue?.map { $0["message"]!.stringValue! } == ["new"])
+        let stream = try await call(logs, "GetLogEvents", ["logGroupName": "/g", "logStreamName": "b", "limit": 2])
+        #expect(stream["events"]?.arrayValue?.map { $0["message"]!.stringValue! } == ["b0", "b1"])
+        let more = try await call(logs, "GetLogEvents", ["logGroupName": "/g", "logStreamName": "b", "nextToken": stream["nextForwardToken"]!])
+        #expect(more["events"]?.arrayValue?.map { $0["message"]!.stringValue! } == ["b2", "b3", "b4"])
     }
 }

@@ -75,6 +75,7 @@ public final class AppSyncBackend: @unchecked Sendable {
             keyIndex = nil
             authModes.removeAll()
         }
+        telemetry.discardPending()
         await hub.removeAll()
     }
 

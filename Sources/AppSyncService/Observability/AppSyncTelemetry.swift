@@ -90,6 +90,15 @@ public final class AppSyncTelemetry: BackgroundTask, @unchecked Sendable {
         if full { flush() }
     }
 
+    /// Drops everything pending (after `POST /_sandbox/reset`, so no log group reappears).
+    func discardPending() {
+        lock.withLock {
+            logs.removeAll()
+            segments.removeAll()
+            pendingCount = 0
+        }
+    }
+
     /// Hands everything pending to the sinks.
     public func flush() {
         flushLock.withLock {

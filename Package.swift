@@ -48,6 +48,7 @@ let package = Package(
         .target(name: "SSMService", dependencies: ["AWSCore", "SandboxStorage"], swiftSettings: swiftSettings),
         .target(name: "Route53Service", dependencies: ["AWSCore", "SandboxStorage"], swiftSettings: swiftSettings),
         .target(name: "LogsService", dependencies: ["AWSCore", "SandboxStorage"], swiftSettings: swiftSettings),
+        .target(name: "XRayService", dependencies: ["AWSCore", "SandboxStorage"], swiftSettings: swiftSettings),
         .target(
             name: "CloudFormationService",
             dependencies: ["AWSCore", "SandboxStorage", .product(name: "Yams", package: "Yams")],
@@ -77,7 +78,7 @@ let package = Package(
         .target(
             name: "SandboxServer",
             dependencies: [
-                "AWSCore", "SandboxStorage", "STSService", "SSMService", "Route53Service", "LogsService", "DynamoDBService", "CloudFormationService", "MeshV2App", "AppSyncService",
+                "AWSCore", "SandboxStorage", "STSService", "SSMService", "Route53Service", "LogsService", "XRayService", "DynamoDBService", "CloudFormationService", "MeshV2App", "AppSyncService",
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -125,5 +126,7 @@ let package = Package(
         .testTarget(name: "SandboxStorageTests", dependencies: ["SandboxStorage"], swiftSettings: swiftSettings),
         .testTarget(name: "SandboxServerTests", dependencies: ["SandboxServer", .product(name: "X509", package: "swift-certificates"), .product(name: "SwiftASN1", package: "swift-asn1")], swiftSettings: swiftSettings),
         .testTarget(name: "DynamoDBServiceTests", dependencies: ["DynamoDBService"], swiftSettings: swiftSettings),
+        .testTarget(name: "LogsServiceTests", dependencies: ["LogsService", "AWSCore", "SandboxStorage"], swiftSettings: swiftSettings),
+        .testTarget(name: "XRayServiceTests", dependencies: ["XRayService", "AWSCore", "SandboxStorage"], swiftSettings: swiftSettings),
     ]
 )

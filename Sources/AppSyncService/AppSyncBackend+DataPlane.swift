@@ -16,7 +16,7 @@ extension AppSyncBackend {
     /// Runs one GraphQL request on `apiId` and fans its successful mutation results out to the
     /// API's subscribers before returning. The caller has already authorised the request.
     public func execute(apiId: String, query: String, variables: JSONObject = [:], operationName: String? = nil,
-                        caller: CallerInfo = CallerInfo()) async -> JSONValue {
+                        caller: CallerInfo = CallerInfo(), requestID: String = RequestID.make()) async -> JSONValue {
         let runtime: AppSyncRuntime
         do {
             guard let built = try self.runtime(apiId: apiId) else {
@@ -26,9 +26,61 @@ extension AppSyncBackend {
         } catch {
             return ["data": .null, "errors": [["errorType": "InternalFailureException", "message": .string("The schema of GraphQL API \(apiId) does not compile: \(error)")]]]
         }
-        let outcome = await runtime.execute(query: query, variables: variables, operationName: operationName, caller: caller)
-        for publication in outcome.publications { hub.publish(apiId: apiId, publication) }
+        let config = runtime.observability
+        guard (config.logs && telemetry.logsEnabled) || (config.xrayEnabled && telemetry.tracesEnabled) else {
+            let outcome = await runtime.execute(query: query, variables: variables, operationName: operationName, caller: caller)
+            for publication in outcome.publications { hub.publish(apiId: apiId, publication) }
+            return outcome.response
+        }
+        return await observed(runtime, query: query, variables: variables, operationName: operationName, caller: caller, requestID: requestID)
+    }
+
+    /// `execute` on an API that logs or traces: the same, recorded.
+    private func observed(_ runtime: AppSyncRuntime, query: String, variables: JSONObject, operationName: String?,
+                          caller: CallerInfo, requestID: String) async -> JSONValue {
+        let config = runtime.observability
+        let observation = RequestObservation(requestID: requestID, api: runtime.api, config: config)
+        let logs = config.logs && telemetry.logsEnabled
+        if logs {
+            observation.headers("Request Headers", caller.headers)
+            observation.query(query, operationName: operationName, variables: variables)
+        }
+        let recorder = config.xrayEnabled && telemetry.tracesEnabled ? TraceRecorder(start: observation.started, traceHeader: caller.headers["x-amzn-trace-id"]) : nil
+        let outcome = await TraceRecorder.$current.withValue(recorder) {
+            await runtime.execute(query: query, variables: variables, operationName: operationName, caller: caller,
+                                  observation: logs ? observation : nil)
+        }
+        for publication in outcome.publications { hub.publish(apiId: runtime.api.apiId, publication) }
+        let hasErrors = !(outcome.response["errors"]?.arrayValue?.isEmpty ?? true)
+        if let recorder {
+            var http: JSONObject = ["request": ["method": "POST", "url": .string(graphqlURL(apiId: runtime.api.apiId))], "response": ["status": 200]]
+            if let ip = caller.sourceIP { http["request"] = ["method": "POST", "url": .string(graphqlURL(apiId: runtime.api.apiId)), "client_ip": .string(ip)] }
+            var fields: JSONObject = ["http": .object(http), "resource_arn": .string(runtime.api.arn),
+                                      "aws": ["api_id": .string(runtime.api.apiId), "request_id": .string(requestID)]]
+            if hasErrors { fields["error"] = true }
+            telemetry.enqueue(segment: recorder.document(name: runtime.api.name, origin: "AWS::AppSync::GraphQLAPI", end: Date(), fields: fields),
+                              accountID: config.accountID, region: config.region)
+        }
+        if logs {
+            for publication in outcome.publications {
+                observation.add("\(requestID) Publish: \(publication.mutationField) to subscription field(s) \(publication.subscriptionFields.joined(separator: ", "))")
+            }
+            observation.responseErrors(outcome.response)
+            observation.headers("Response Headers", ["content-type": "application/json; charset=UTF-8", "x-amzn-requestid": requestID])
+            observation.executionSummary()
+            observation.requestSummary(statusCode: 200)
+            telemetry.enqueue(apiId: runtime.api.apiId, events: observation.recorded, accountID: config.accountID, region: config.region)
+        }
         return outcome.response
+    }
+
+    /// A real-time event in the API's request-level log (connections, subscriptions); the message
+    /// is only built when the API logs.
+    func logRealtime(apiId: String?, _ message: @autoclosure () -> String) {
+        guard telemetry.logsEnabled, let apiId, let runtime = try? runtime(apiId: apiId), runtime.observability.logs else { return }
+        let config = runtime.observability
+        telemetry.enqueue(apiId: apiId, events: [AppSyncLogEvent(timestamp: RequestObservation.nowMs(), message: message())],
+                          accountID: config.accountID, region: config.region)
     }
 
     /// Checks a real-time `start` and returns what the hub needs to register it.

@@ -34,6 +34,8 @@ public final class AppSyncBackend: @unchecked Sendable {
     public let endpoint: SandboxEndpoint
     /// Subscriptions of every API, and the fan-out of mutation results to them.
     public let hub = SubscriptionHub()
+    /// Writes the APIs' CloudWatch logs and X-Ray segments off the request path (run it as a background task).
+    public let telemetry: AppSyncTelemetry
     let lock = NSLock()
     private var runtimes: [String: AppSyncRuntime] = [:]
     /// Every API key by id, loaded on first use and dropped on any key change.
@@ -44,10 +46,12 @@ public final class AppSyncBackend: @unchecked Sendable {
     private var epoch = 0
     private var providers: [any AppSyncResolverProvider] = [NoneDataSourceResolverProvider()]
 
-    public init(database: SQLiteDatabase, clock: any SandboxClock = SystemClock(), endpoint: SandboxEndpoint = SandboxEndpoint()) throws {
+    public init(database: SQLiteDatabase, clock: any SandboxClock = SystemClock(), endpoint: SandboxEndpoint = SandboxEndpoint(),
+                telemetry: AppSyncTelemetry = AppSyncTelemetry()) throws {
         store = AppSyncStore(database: database)
         self.clock = clock
         self.endpoint = endpoint
+        self.telemetry = telemetry
         try database.migrate(Self.migrations)
     }
 
@@ -71,6 +75,7 @@ public final class AppSyncBackend: @unchecked Sendable {
             keyIndex = nil
             authModes.removeAll()
         }
+        telemetry.discardPending()
         await hub.removeAll()
     }
 
@@ -92,7 +97,8 @@ public final class AppSyncBackend: @unchecked Sendable {
                                   dataSources: Dictionary(dataSources.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a }),
                                   functions: Dictionary(functions.map { ($0.functionId, $0) }, uniquingKeysWith: { a, _ in a }))
         let providers = lock.withLock { self.providers }
-        let runtime = try AppSyncRuntime(sdl: sdl, api: info, resolvers: resolvers, providers: providers)
+        let runtime = try AppSyncRuntime(sdl: sdl, api: info, resolvers: resolvers, providers: providers,
+                                         observability: APIObservability(api: api))
         lock.withLock {
             if epoch == generation { runtimes[apiId] = runtime }
         }

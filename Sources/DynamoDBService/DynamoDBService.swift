@@ -88,7 +88,13 @@ public final class DynamoDBService: AWSService, @unchecked Sendable {
         guard let body = Self.operationTable.first(where: { $0.0 == operation })?.1 else {
             throw CommonError.unknownOperation(service: "DynamoDB", operation: operation)
         }
-        return try await body(self)(OperationInput(members: input), context)
+        // A traced caller (an AppSync resolver) gets one X-Ray subsegment per call.
+        guard let trace = TraceRecorder.current else { return try await body(self)(OperationInput(members: input), context) }
+        var aws: JSONObject = ["operation": .string(operation), "region": .string(context.region), "request_id": .string(context.requestID)]
+        aws.set("table_name", input["TableName"] ?? input["RequestItems"]?.objectValue?.keys.first.map(JSONValue.string))
+        return try await trace.measure("DynamoDB", namespace: "aws", aws: aws) {
+            try await body(self)(OperationInput(members: input), context)
+        }
     }
 
     /// In-process call with a synthetic request context.

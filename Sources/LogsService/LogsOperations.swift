@@ -59,7 +59,7 @@ extension LogsService {
         let groupName = try input.requiredString("logGroupName"), name = try input.requiredString("logStreamName")
         _ = try group(groupName, account: context.accountID, region: context.region)
         do {
-            try database.write { db in
+            _ = try database.write { db in
                 try db.execute("INSERT INTO logs_streams (account, region, grp, name, created) VALUES (?, ?, ?, ?, ?)",
                                [.text(context.accountID), .text(context.region), .text(groupName), .text(name), .integer(nowMs)])
             }
@@ -122,52 +122,110 @@ extension LogsService {
         var id: Int64, stream: String, timestamp: Int64, ingestion: Int64, message: String
     }
 
-    func events(_ context: AWSRequestContext, group: String, streams: [String]?, start: Int64?, end: Int64?, after: Int64) throws -> [Event] {
-        var sql = "SELECT id, stream, timestamp, ingestion, message FROM logs_events WHERE account = ? AND region = ? AND grp = ? AND id > ?"
-        var bindings: [SQLValue] = [.text(context.accountID), .text(context.region), .text(group), .integer(after)]
+    /// A position in a group's events, which are read in (timestamp, id) order. Tokens carry it
+    /// as `<timestamp>-<id>`, so events appended later with earlier timestamps are not skipped
+    /// by a paging client (`aws logs tail` restarts from the last timestamp and de-duplicates).
+    struct Cursor {
+        var timestamp: Int64
+        var id: Int64
+
+        init(timestamp: Int64, id: Int64) {
+            self.timestamp = timestamp
+            self.id = id
+        }
+
+        init?(token: String) {
+            let parts = token.split(separator: "-")
+            guard parts.count == 2, let t = Int64(parts[0]), let i = Int64(parts[1]) else { return nil }
+            self.init(timestamp: t, id: i)
+        }
+
+        var token: String { "\(timestamp)-\(id)" }
+    }
+
+    static let scanLimit = 10_000
+
+    /// Up to `scanLimit` events after `cursor`, in (timestamp, id) order.
+    func events(_ context: AWSRequestContext, group: String, streams: [String]? = nil, start: Int64?, end: Int64?,
+                after cursor: Cursor?) throws -> [Event] {
+        var sql = "SELECT id, stream, timestamp, ingestion, message FROM logs_events WHERE account = ? AND region = ? AND grp = ?"
+        var bindings: [SQLValue] = [.text(context.accountID), .text(context.region), .text(group)]
+        if let streams {
+            guard !streams.isEmpty else { return [] }
+            sql += " AND stream IN (" + Array(repeating: "?", count: streams.count).joined(separator: ", ") + ")"
+            bindings += streams.map(SQLValue.text)
+        }
+        if let cursor {
+            sql += " AND (timestamp > ? OR (timestamp = ? AND id > ?))"
+            bindings += [.integer(cursor.timestamp), .integer(cursor.timestamp), .integer(cursor.id)]
+        }
         if let start { sql += " AND timestamp >= ?"; bindings.append(.integer(start)) }
         if let end { sql += " AND timestamp < ?"; bindings.append(.integer(end)) }
-        sql += " ORDER BY timestamp, id LIMIT 10000"
+        sql += " ORDER BY timestamp, id LIMIT \(Self.scanLimit)"
         return try database.read { db in
             try db.query(sql, bindings) { row in
                 Event(id: row.int(0), stream: row.text(1) ?? "", timestamp: row.int(2), ingestion: row.int(3), message: row.text(4) ?? "")
             }
-        }.filter { streams == nil || streams!.contains($0.stream) }
+        }
     }
 
     @Sendable func getLogEvents(_ input: OperationInput, _ context: AWSRequestContext) async throws -> JSONValue {
         let groupName = try input.requiredString("logGroupName"), stream = try input.requiredString("logStreamName")
         _ = try group(groupName, account: context.accountID, region: context.region)
-        let token = try input.string("nextToken").flatMap { Int64($0.dropFirst(2)) } ?? 0
+        let token = try input.string("nextToken")
+        let cursor = token.flatMap { Cursor(token: String($0.dropFirst(2))) }
         let all = try events(context, group: groupName, streams: [stream], start: try input.int("startTime").map(Int64.init),
-                             end: try input.int("endTime").map(Int64.init), after: token)
+                             end: try input.int("endTime").map(Int64.init), after: cursor)
         let page = all.prefix(min(try input.int("limit") ?? 10000, 10000))
-        let last = page.last?.id ?? token
+        let last = page.last.map { Cursor(timestamp: $0.timestamp, id: $0.id) } ?? cursor ?? Cursor(timestamp: 0, id: 0)
         return [
             "events": .array(page.map { ["timestamp": .int($0.timestamp), "message": .string($0.message), "ingestionTime": .int($0.ingestion)] }),
-            "nextForwardToken": .string("f/\(last)"), "nextBackwardToken": .string("b/\(token)"),
+            "nextForwardToken": .string("f/\(last.token)"), "nextBackwardToken": .string("b/\((cursor ?? Cursor(timestamp: 0, id: 0)).token)"),
         ]
     }
 
+    /// FilterLogEvents: events of all (or the named) streams interleaved in time order, matching
+    /// the pattern. A reply carries `nextToken` while more events may follow in the time range.
     @Sendable func filterLogEvents(_ input: OperationInput, _ context: AWSRequestContext) async throws -> JSONValue {
         let groupName = try input.requiredString("logGroupName")
         _ = try group(groupName, account: context.accountID, region: context.region)
-        let pattern = FilterPattern(try input.string("filterPattern") ?? "")
-        let after = try input.string("nextToken").flatMap { Int64($0) } ?? 0
+        let pattern = try FilterPattern(try input.string("filterPattern") ?? "")
+        var cursor: Cursor?
+        if let token = try input.string("nextToken") {
+            guard let parsed = Cursor(token: token) else { throw LogsError.invalidParameter("The specified nextToken is invalid.") }
+            cursor = parsed
+        }
         let streamNames = try input.array("logStreamNames")?.compactMap(\.stringValue)
-        let matching = try events(context, group: groupName, streams: streamNames, start: try input.int("startTime").map(Int64.init),
-                                  end: try input.int("endTime").map(Int64.init), after: after).filter { pattern.matches($0.message) }
-        let limit = min(try input.int("limit") ?? 10000, 10000)
-        let page = matching.prefix(limit)
+        let streamPrefix = try input.string("logStreamNamePrefix")
+        let scanned = try events(context, group: groupName, streams: streamNames, start: try input.int("startTime").map(Int64.init),
+                                 end: try input.int("endTime").map(Int64.init), after: cursor)
+        let limit = min(max(try input.int("limit") ?? 10000, 1), 10000)
+        var page: [Event] = []
+        var resumeAt: Cursor?
+        for event in scanned {
+            guard streamPrefix.map({ event.stream.hasPrefix($0) }) ?? true, pattern.matches(event.message) else { continue }
+            if page.count == limit { resumeAt = Cursor(timestamp: page[page.count - 1].timestamp, id: page[page.count - 1].id); break }
+            page.append(event)
+        }
+        // A scan that stopped at its limit has not seen the whole range: resume after its last event.
+        if resumeAt == nil, scanned.count == Self.scanLimit, let last = scanned.last {
+            resumeAt = Cursor(timestamp: last.timestamp, id: last.id)
+        }
         var out: JSONObject = [
             "events": .array(page.map { e in
                 ["logStreamName": .string(e.stream), "timestamp": .int(e.timestamp), "message": .string(e.message),
-                 "ingestionTime": .int(e.ingestion), "eventId": .string(String(e.id))]
+                 "ingestionTime": .int(e.ingestion), "eventId": .string(Self.eventID(e))]
             }),
-            "searchedLogStreams": [],
+            "searchedLogStreams": .array(Set(page.map(\.stream)).sorted().map { ["logStreamName": .string($0), "searchedCompletely": .bool(resumeAt == nil)] }),
         ]
-        if matching.count > limit, let last = page.last { out["nextToken"] = .string(String(last.id)) }
+        if let resumeAt { out["nextToken"] = .string(resumeAt.token) }
         return .object(out)
+    }
+
+    /// Event ids are digit strings (CloudWatch's are 56 digits); ours are the timestamp and the row id, zero-padded.
+    static func eventID(_ e: Event) -> String {
+        let ts = String(e.timestamp), id = String(e.id)
+        return String(repeating: "0", count: max(0, 20 - ts.count)) + ts + String(repeating: "0", count: max(0, 20 - id.count)) + id
     }
 
     @Sendable func tagResource(_ input: OperationInput, _ context: AWSRequestContext) async throws -> JSONValue {
@@ -202,42 +260,5 @@ extension LogsService {
         var name = String(parsed.resource.dropFirst("log-group:".count))
         if name.hasSuffix(":*") { name.removeLast(2) }
         return name
-    }
-}
-
-/// CloudWatch Logs filter patterns for unstructured events: terms that must all appear
-/// (`ERROR timeout`), quoted phrases (`"request failed"`), `-term` exclusions, and `?term`
-/// alternatives (any one of them). An empty pattern matches everything. Matching is
-/// case-sensitive, as in CloudWatch Logs.
-struct FilterPattern {
-    var required: [String] = []
-    var excluded: [String] = []
-    var anyOf: [String] = []
-
-    init(_ text: String) {
-        var tokens: [String] = []
-        var current = ""
-        var quoted = false
-        for c in text {
-            if c == "\"" { quoted.toggle(); continue }
-            if c == " ", !quoted {
-                if !current.isEmpty { tokens.append(current) }
-                current = ""
-            } else {
-                current.append(c)
-            }
-        }
-        if !current.isEmpty { tokens.append(current) }
-        for token in tokens {
-            if token.hasPrefix("-"), token.count > 1 { excluded.append(String(token.dropFirst())) }
-            else if token.hasPrefix("?"), token.count > 1 { anyOf.append(String(token.dropFirst())) }
-            else { required.append(token) }
-        }
-    }
-
-    func matches(_ message: String) -> Bool {
-        required.allSatisfy { message.contains($0) }
-            && !excluded.contains { message.contains($0) }
-            && (anyOf.isEmpty || anyOf.contains { message.contains($0) })
     }
 }

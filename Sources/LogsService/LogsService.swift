@@ -82,13 +82,21 @@ public final class LogsService: AWSService {
     public func createGroup(name: String, tags: JSONObject, retention: Int?, account: String, region: String) throws {
         try Self.validateGroupName(name)
         do {
-            try database.write { db in
+            _ = try database.write { db in
                 try db.execute("INSERT INTO logs_groups (account, region, name, created, retention, tags) VALUES (?, ?, ?, ?, ?, ?)",
                                [.text(account), .text(region), .text(name), .integer(nowMs), retention.map { .integer(Int64($0)) } ?? .null,
                                 .text(JSONValue.object(tags).serializedString())])
             }
         } catch let error as SQLiteError where error.isConstraintViolation {
             throw LogsError.groupAlreadyExists
+        }
+    }
+
+    /// Creates the group unless it exists (services that log create their groups on first use).
+    public func ensureGroup(name: String, account: String, region: String) throws {
+        _ = try database.write { db in
+            try db.execute("INSERT OR IGNORE INTO logs_groups (account, region, name, created, retention, tags) VALUES (?, ?, ?, ?, NULL, '{}')",
+                           [.text(account), .text(region), .text(name), .integer(nowMs)])
         }
     }
 

@@ -9,6 +9,7 @@ import MeshV2App
 import Route53Service
 import SSMService
 import STSService
+import XRayService
 import ServiceLifecycle
 
 /// Everything the emulated services contribute to the server: AWS APIs, raw HTTP and
@@ -18,6 +19,9 @@ struct SandboxComponents: Sendable {
     var httpEndpoints: [any HTTPEndpoint] = []
     var webSocketEndpoints: [any WebSocketEndpoint] = []
     var backgroundTasks: [any BackgroundTask] = []
+    /// Background work stopped only after the server has drained its requests (writers that
+    /// must see every request's output, and flush it when cancelled).
+    var drainingTasks: [any BackgroundTask] = []
     var migrations: [Migration] = []
     /// Run once the port is bound, before the sandbox reports ready (deploying the default stacks).
     var startupTasks: [@Sendable (_ accountID: String, _ region: String) async throws -> Void] = []
@@ -34,7 +38,12 @@ struct SandboxComponents: Sendable {
         var components = SandboxComponents()
         components.awsServices.append(STSService())
 
-        let appSync = try AppSyncBackend(database: database, clock: clock, endpoint: endpoint)
+        // AppSync writes its APIs' logs to CloudWatch Logs and their traces to X-Ray, batched off the request path.
+        let logs = LogsService(database: database, clock: clock)
+        let xray = XRayService(database: database, clock: clock)
+        let telemetry = AppSyncTelemetry(logSink: AppSyncLogsSink(logs: logs), traceSink: xray)
+        components.drainingTasks.append(telemetry)
+        let appSync = try AppSyncBackend(database: database, clock: clock, endpoint: endpoint, telemetry: telemetry)
         components.appSync = appSync
         components.awsServices.append(AppSyncService(backend: appSync))
         components.httpEndpoints.append(GraphQLHTTPEndpoint(backend: appSync))
@@ -51,9 +60,10 @@ struct SandboxComponents: Sendable {
             components.backgroundTasks.append(TTLSweeper(service: dynamodb, period: period))
         }
         components.resetHandlers.append { dynamodb.reloadAfterReset() }
-        let logs = LogsService(database: database, clock: clock)
         components.awsServices.append(logs)
         components.migrations += LogsService.migrations
+        components.awsServices.append(xray)
+        components.migrations += XRayService.migrations
         let route53 = Route53Service(database: database)
         components.route53 = route53
         components.awsServices.append(route53)
@@ -92,6 +102,20 @@ struct BackgroundTaskService: Service {
     func run() async throws {
         try await cancelWhenGracefulShutdown {
             try await task.run()
+        }
+    }
+}
+
+/// AppSync's log writes into CloudWatch Logs: the group is created on first use, as AppSync does.
+struct AppSyncLogsSink: AppSyncLogSink {
+    let logs: LogsService
+
+    func write(group: String, stream: String, events: [AppSyncLogEvent], accountID: String, region: String) {
+        do {
+            try logs.ensureGroup(name: group, account: accountID, region: region)
+            try logs.append(group: group, stream: stream, events: events.map { ($0.timestamp, $0.message) }, account: accountID, region: region)
+        } catch {
+            // A log write that fails (the group was deleted meanwhile) is dropped, as AppSync's would be.
         }
     }
 }

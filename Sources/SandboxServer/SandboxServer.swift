@@ -125,7 +125,9 @@ public struct SandboxServer: Sendable {
             eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
             logger: logger)
         let group = ServiceGroup(configuration: .init(
-            services: [serverService] + components.backgroundTasks.map { BackgroundTaskService(task: $0) },
+            // Graceful shutdown stops services in reverse order: draining tasks after the server.
+            services: components.drainingTasks.map { BackgroundTaskService(task: $0) } + [serverService]
+                + components.backgroundTasks.map { BackgroundTaskService(task: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }

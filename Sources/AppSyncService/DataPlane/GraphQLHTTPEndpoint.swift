@@ -44,9 +44,13 @@ public struct GraphQLHTTPEndpoint: HTTPEndpoint {
         }
         let variables = body["variables"]?.objectValue ?? [:]
         let operationName = body["operationName"]?.stringValue
+        let requestID = RequestID.make()
         let result = await backend.execute(apiId: api, query: query, variables: variables, operationName: operationName,
-                                           caller: CallerInfo(request: request, apiKey: key))
-        return reply(result, status: 200)
+                                           caller: CallerInfo(request: request, apiKey: key), requestID: requestID)
+        var response = reply(result, status: 200)
+        // The id the API's log lines carry, as AppSync returns it.
+        response.headers.add("x-amzn-RequestId", requestID)
+        return response
     }
 
     private func reply(_ body: JSONValue?, status: Int) -> AWSResponse {

@@ -21,9 +21,18 @@ struct ExecutionOutcome: Sendable {
 
 extension AppSyncRuntime {
     /// Runs a query or mutation: `{data, errors}` in AppSync's shape, plus the mutation results to fan out.
-    func execute(query: String, variables: JSONObject, operationName: String?, caller: CallerInfo) async -> ExecutionOutcome {
+    func execute(query: String, variables: JSONObject, operationName: String?, caller: CallerInfo,
+                 observation: RequestObservation? = nil) async -> ExecutionOutcome {
         let document: Document
-        switch self.document(for: query) {
+        let parseStart = observation?.offset() ?? 0
+        let parsed = self.document(for: query)
+        if let observation {
+            // Parsing and validation happen together (and are cached by query text): one figure for both.
+            let end = observation.offset()
+            observation.parsing = (parseStart, end - parseStart)
+            observation.validation = (end, 0)
+        }
+        switch parsed {
         case .success(let d): document = d
         case .failure(let failure): return ExecutionOutcome(response: failure.response, publications: [])
         }
@@ -31,6 +40,7 @@ extension AppSyncRuntime {
             return ExecutionOutcome(response: ["data": .null, "errors": .array(problems.map(\.json))], publications: [])
         }
         let context = ExecutionContextBox(caller: caller, variables: variables)
+        context.observation = observation
         var variableMaps: [String: Map] = [:]
         for (k, v) in variables { variableMaps[k] = MapJSON.map(from: v) }
         let result: GraphQLResult

@@ -30,6 +30,8 @@ public struct CallerInfo: Sendable {
 final class ExecutionContextBox: @unchecked Sendable {
     let caller: CallerInfo
     let variables: JSONObject
+    /// Set when the API logs or traces this request.
+    var observation: RequestObservation?
     /// Set while a subscription `start` is being checked: the subscription field's coerced arguments land here.
     var capturedArguments: JSONObject?
     private let lock = NSLock()
@@ -48,16 +50,20 @@ public final class AppSyncRuntime: @unchecked Sendable {
     let schema: GraphQLSchema
     let sdl: String
     let api: AppSyncAPIInfo
+    /// The API's log and X-Ray settings.
+    let observability: APIObservability
     /// Mutation field → subscription fields whose `@aws_subscribe(mutations:)` lists it.
     let subscriptionsByMutation: [String: [String]]
     private let documents = DocumentCache()
     let projections = ProjectionCache()
 
-    init(sdl: String, api: AppSyncAPIInfo, resolvers: [ResolverRecord], providers: [any AppSyncResolverProvider]) throws {
+    init(sdl: String, api: AppSyncAPIInfo, resolvers: [ResolverRecord], providers: [any AppSyncResolverProvider],
+         observability: APIObservability = .off) throws {
         let compiled = try AppSyncSchemaBuilder.build(sdl: sdl)
         schema = compiled.schema
         self.sdl = sdl
         self.api = api
+        self.observability = observability
         var byMutation: [String: [String]] = [:]
         if let subscription = schema.subscriptionType, let fields = try? subscription.fields() {
             for (name, field) in fields {
@@ -138,16 +144,35 @@ public final class AppSyncRuntime: @unchecked Sendable {
                 selectionSetList: SelectionSetList.make(info.fieldASTs, fragments: info.fragments),
                 variables: box?.variables ?? [:], headers: box?.caller.headers ?? [:],
                 sourceIP: box?.caller.sourceIP, apiKey: box?.caller.apiKey)
-            let value: (any Sendable)?
+            let observation = box?.observation
+            let startOffset = observation?.offset() ?? 0
+            let outcome: Result<JSONValue, AppSyncResolverError>
             do {
-                value = ExecutionValue.from(try await implementation.resolve(request))
+                if let trace = TraceRecorder.current {
+                    outcome = .success(try await trace.measure("\(info.parentType.name).\(info.fieldName)") { try await implementation.resolve(request) })
+                } else {
+                    outcome = .success(try await implementation.resolve(request))
+                }
             } catch let error as AppSyncResolverError {
-                throw error
+                outcome = .failure(error)
             } catch {
-                throw AppSyncResolverError(type: "InternalFailure", message: String(describing: error))
+                outcome = .failure(AppSyncResolverError(type: "InternalFailure", message: String(describing: error)))
             }
+            if let observation {
+                observation.fieldResolved(path: info.path.elements.map(Self.pathElement), parentType: info.parentType.name, fieldName: info.fieldName,
+                                          returnType: GraphQLTypeText.text(info.returnType), arguments: request.arguments, source: request.source,
+                                          result: outcome, startOffset: startOffset, duration: observation.offset() - startOffset)
+            }
+            let value = ExecutionValue.from(try outcome.get())
             try NonNullViolation.check(value, info)
             return value
+        }
+    }
+
+    static func pathElement(_ element: IndexPathValue) -> JSONValue {
+        switch element {
+        case .key(let key): .string(key)
+        case .index(let index): .int(index)
         }
     }
 

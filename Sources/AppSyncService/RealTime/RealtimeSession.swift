@@ -19,6 +19,8 @@ struct RealtimeSession: WebSocketSession {
     let caller: CallerInfo
     let limits: RealtimeStateMachine.Limits
     let timing: Timing
+    /// Names the connection in the API's log.
+    let connectionID = RequestID.make()
 
     private enum Event: Sendable {
         case message(WebSocketMessage)
@@ -28,6 +30,8 @@ struct RealtimeSession: WebSocketSession {
     }
 
     func run(inbound: AsyncStream<WebSocketMessage>, sender: any WebSocketSender) async {
+        // Request-level log (only formatted when the API logs).
+        if handshake == .valid { backend.logRealtime(apiId: apiId, "\(connectionID) Realtime connection established (graphql-ws)") }
         let outbox = RealtimeOutbox(sender: sender)
         let (events, continuation) = AsyncStream<Event>.makeStream()
         let reader = Task {
@@ -104,6 +108,7 @@ struct RealtimeSession: WebSocketSession {
             let subscriber = SubscriptionHub.Subscriber(outbox: outbox, id: id, field: prepared.field, filter: prepared.filter,
                                                         projection: prepared.projection)
             backend.hub.add(apiId: api, subscriber, ack: RealtimeMessages.startAck(id: id))
+            backend.logRealtime(apiId: api, "\(connectionID) Subscription registered: id \(id), field \(prepared.field)")
             return .success(())
         case .failure(let failure):
             return .failure(failure)

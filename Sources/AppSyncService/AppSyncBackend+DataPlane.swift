@@ -27,6 +27,7 @@ extension AppSyncBackend {
             return ["data": .null, "errors": [["errorType": "InternalFailureException", "message": .string("The schema of GraphQL API \(apiId) does not compile: \(error)")]]]
         }
         let outcome = await runtime.execute(query: query, variables: variables, operationName: operationName, caller: caller)
+        meterRequest(api: runtime.api)
         for publication in outcome.publications { hub.publish(apiId: apiId, publication) }
         return outcome.response
     }

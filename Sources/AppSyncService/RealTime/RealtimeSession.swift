@@ -28,6 +28,8 @@ struct RealtimeSession: WebSocketSession {
     }
 
     func run(inbound: AsyncStream<WebSocketMessage>, sender: any WebSocketSender) async {
+        let metering = backend.openConnectionMeter(apiId: apiId)  // metering
+        defer { metering.close() }  // metering
         let outbox = RealtimeOutbox()
         let writer = Task {
             for await frame in outbox.stream {

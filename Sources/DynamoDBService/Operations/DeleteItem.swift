@@ -26,8 +26,10 @@ extension DynamoDBService {
         var out = JSONObject()
         if returnValues == "ALL_OLD", let old { out["Attributes"] = Self.itemJSON(old.item) }
         out.set("ItemCollectionMetrics", try itemCollectionMetrics(input, table: table, item: old?.item))
-        if mode != .none {
-            out.set("ConsumedCapacity", consumedCapacity(mode, table: table.name, writeCapacity(table, old: old, new: nil, newSize: 0)))
+        if mode != .none || metersUsage {
+            let capacity = writeCapacity(table, old: old, new: nil, newSize: 0)
+            meterRequestUnits(capacity, read: false, table: table.name)
+            out.set("ConsumedCapacity", consumedCapacity(mode, table: table.name, capacity))
         }
         return .object(out)
     }

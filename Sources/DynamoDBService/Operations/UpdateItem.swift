@@ -68,8 +68,10 @@ extension DynamoDBService {
         default: break
         }
         out.set("ItemCollectionMetrics", try itemCollectionMetrics(input, table: table, item: new))
-        if mode != .none {
-            out.set("ConsumedCapacity", consumedCapacity(mode, table: table.name, writeCapacity(table, old: old, new: new, newSize: size)))
+        if mode != .none || metersUsage {
+            let capacity = writeCapacity(table, old: old, new: new, newSize: size)
+            meterRequestUnits(capacity, read: false, table: table.name)
+            out.set("ConsumedCapacity", consumedCapacity(mode, table: table.name, capacity))
         }
         return .object(out)
     }

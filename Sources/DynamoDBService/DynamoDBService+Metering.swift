@@ -8,8 +8,6 @@ import SandboxStorage
 extension DynamoDBService {
     static let serviceName = "Amazon DynamoDB"
 
-    var metersUsage: Bool { !(meter is DiscardingUsageMeter) }
-
     /// Records request units on an on-demand table (provisioned tables pay for capacity-hours instead).
     func meterRequestUnits(_ capacity: Capacity, read: Bool, table name: String) {
         guard metersUsage, capacity.total > 0, let table = cachedTable(name), table.billingMode == "PAY_PER_REQUEST" else { return }

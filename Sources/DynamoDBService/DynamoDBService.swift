@@ -21,6 +21,8 @@ public final class DynamoDBService: AWSService, @unchecked Sendable {
     let clock: any SandboxClock
     /// Where billable request units and storage are reported (Cost Explorer).
     let meter: any UsageMeter
+    /// Whether anything listens to the meter (request units are then worked out even when not returned).
+    let metersUsage: Bool
     private let lock = NSLock()
     private var tables: [String: TableMeta] = [:]
     /// TransactWriteItems idempotency: token → (request fingerprint, time, reply).
@@ -37,6 +39,7 @@ public final class DynamoDBService: AWSService, @unchecked Sendable {
         self.database = database
         self.clock = clock
         self.meter = meter
+        metersUsage = !(meter is DiscardingUsageMeter)
         try database.migrate(Self.migrations)
         let metas = try database.read { db in
             try db.query("SELECT meta FROM ddb_tables") { row in row.text(0) ?? "" }

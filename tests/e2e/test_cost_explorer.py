@@ -162,3 +162,16 @@ def test_dimension_values_forecast_and_errors(stack_sandbox, mesh):
     bad = stack_sandbox.aws("ce", "get-cost-and-usage", "--time-period", this_month(), "--granularity", "WEEKLY",
                             "--metrics", "UnblendedCost", check=False)
     assert "Member must satisfy enum value set: [DAILY, MONTHLY, HOURLY]" in bad.stderr
+
+
+def test_usage_survives_a_restart(make_sandbox):
+    """Usage is flushed to SQLite periodically and on shutdown, so a stopped sandbox still knows it."""
+    sandbox = make_sandbox()
+    ddb = sandbox.client("dynamodb")
+    ddb.create_table(TableName="durable", BillingMode="PAY_PER_REQUEST", KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                     AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}])
+    for i in range(3):
+        ddb.put_item(TableName="durable", Item={"pk": {"S": f"k{i}"}})
+    sandbox.restart()
+    writes, _ = cost(sandbox, metric="UsageQuantity", **usage_types("APN1-WriteRequestUnits"))
+    assert writes == 3

@@ -16,6 +16,11 @@ extension DynamoDBService {
                                  operation: "PayPerRequestThroughput", resourceARN: table.arn, quantity: capacity.total))
     }
 
+    /// A conditional write whose condition fails still consumes write units: the existing item's size, at least 1.
+    func meterFailedConditionalWrite(_ old: ItemStore.StoredItem?, table name: String) {
+        meterRequestUnits(Capacity(table: Self.writeUnits(old?.size ?? 0)), read: false, table: name)
+    }
+
     /// Records `seconds` of each table's storage (GB-months, with DynamoDB's 100 bytes per item
     /// and per index entry) and of provisioned tables' capacity (unit-hours).
     public func meterStorage(over seconds: Double) throws {

@@ -40,6 +40,12 @@ import Testing
         _ = try await ddb.call("Query", ["TableName": "Tbl", "KeyConditionExpression": "pk = :p", "ExpressionAttributeValues": [":p": ["S": "a"]]],
                                region: "ap-northeast-1", accountID: account)  // ½ RRU
         #expect(meter.total("ReadRequestUnits") == 2)
+        // A failed condition still costs the existing item's write units (1500 B → 2).
+        await #expect(throws: (any Error).self) {
+            _ = try await ddb.call("PutItem", ["TableName": "Tbl", "Item": item("a", bytes: 100), "ConditionExpression": "attribute_not_exists(pk)"],
+                                   region: "ap-northeast-1", accountID: account)
+        }
+        #expect(meter.total("WriteRequestUnits") == 7)
         let record = try #require(meter.records.first)
         #expect(record.service == "Amazon DynamoDB" && record.region == "ap-northeast-1" && record.accountID == account)
         #expect(record.resourceARN == "arn:aws:dynamodb:ap-northeast-1:\(account):table/Tbl")

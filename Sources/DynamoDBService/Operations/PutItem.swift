@@ -23,6 +23,7 @@ extension DynamoDBService {
             let table = try current(table)
             let old = needOld ? try ItemStore.get(db, table, key) : nil
             if let condition, !Evaluator.evaluate(condition, old?.item ?? [:]) {
+                meterFailedConditionalWrite(old, table: table.name)
                 throw DynamoDBError.conditionalCheckFailed(item: returnOld ? old.map { AttributeValue.itemJSON($0.item) } : nil)
             }
             try ItemStore.put(db, table, key, item, size: size, old: old?.item)

@@ -46,6 +46,7 @@ extension DynamoDBService {
             let table = try current(table)
             let old = try ItemStore.get(db, table, key)
             if let condition, !Evaluator.evaluate(condition, old?.item ?? [:]) {
+                meterFailedConditionalWrite(old, table: table.name)
                 throw DynamoDBError.conditionalCheckFailed(item: returnOld ? old.map { AttributeValue.itemJSON($0.item) } : nil)
             }
             let base = old?.item ?? keyItem

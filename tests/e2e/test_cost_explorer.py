@@ -1,7 +1,9 @@
 """Cost Explorer answers from what the sandbox metered (deploy guide §10.3): the AWS CLI's
 `aws ce get-cost-and-usage`, checked against the price table applied to units the test works out
 on its own (item sizes, DynamoDB's rounding, the calls each Mesh v2 field makes)."""
+import asyncio
 import json
+import time
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
@@ -96,6 +98,34 @@ def test_stage_stg_cost_equals_the_metered_units_and_prod_is_zero(stack_sandbox,
     assert cost(stack_sandbox, **{"Tags": {"Key": "Stage", "Values": ["prod"]}}) == (0.0, "USD")
     tags = json.loads(stack_sandbox.aws("ce", "get-tags", "--time-period", this_month(), "--tag-key", "Stage").stdout)
     assert "stg" in tags["Tags"] and "prod" not in tags["Tags"]
+
+
+def test_real_time_updates_and_connection_minutes(stack_sandbox, mesh):
+    """Three subscribers of one group, one report: 3 connections + 3 delivered messages (each under
+    5 KB) are 6 real-time updates; closing the sockets records their connection minutes."""
+    domain = f"cost-{uuid.uuid4().hex[:8]}.example"
+    group = mesh.data(CREATE_GROUP, {"d": domain})["createGroup"]
+    updates = usage_types("APN1-RealTimeUpdates")
+    minutes = usage_types("APN1-ConnectionMinutes")
+    u0, _ = cost(stack_sandbox, metric="UsageQuantity", **updates)
+    m0, _ = cost(stack_sandbox, metric="UsageQuantity", **minutes)
+    report = """mutation($g: ID!, $d: String!) { reportDataByNode(groupId: $g, domain: $d, nodeId: "n1", data: [{key: "t", value: "1"}]) {
+  groupId domain nodeStatus { nodeId groupId domain data { key value } timestamp } batchEvent { firedByNodeId } groupDissolve { message } } }"""
+
+    async def run():
+        async with mesh.subscribe(group["id"], domain) as a, mesh.subscribe(group["id"], domain) as b, mesh.subscribe(group["id"], domain) as c:
+            mesh.data(report, {"g": group["id"], "d": domain})
+            for sub in (a, b, c):
+                await sub.next()
+    asyncio.run(run())
+    u1, _ = cost(stack_sandbox, metric="UsageQuantity", **updates)
+    assert u1 - u0 == 6
+    deadline = time.monotonic() + 5
+    while (m1 := cost(stack_sandbox, metric="UsageQuantity", **minutes)[0]) == m0 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert 0 < m1 - m0 < 3  # three sockets open for well under a minute each
+    price, _ = cost(stack_sandbox, **updates)
+    assert price == pytest.approx(u1 * PRICES["APN1-RealTimeUpdates"], abs=1e-9)
 
 
 def test_dynamodb_request_units_with_real_rounding(stack_sandbox):

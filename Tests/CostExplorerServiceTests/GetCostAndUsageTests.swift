@@ -117,6 +117,22 @@ import Testing
                 == "start date is too old for hourly, the max supported days for hourly granularity is 14 days.")
     }
 
+    @Test func untaggedUsageAndPastPeriods() async throws {
+        let f = try seeded()
+        f.use("DataProcessing-Bytes", 1, arn: nil, service: "AmazonCloudWatch")  // 1 GB of logs, no resource
+        let absent = try await f.call("GetCostAndUsage", ["TimePeriod": Fixture.november, "Granularity": "MONTHLY", "Metrics": ["UnblendedCost"],
+                                                          "Filter": ["Tags": ["Key": "Stage", "MatchOptions": ["ABSENT"]]]])
+        #expect(approx(amount(absent["ResultsByTime"]?.arrayValue?.first?["Total"]?["UnblendedCost"]), 0.76))
+        let byStage = try await f.call("GetCostAndUsage", ["TimePeriod": Fixture.november, "Granularity": "MONTHLY", "Metrics": ["UnblendedCost"],
+                                                           "GroupBy": [["Type": "TAG", "Key": "Stage"]]])
+        let keys = byStage["ResultsByTime"]?.arrayValue?.first?["Groups"]?.arrayValue?.compactMap { $0["Keys"]?.arrayValue?.first?.stringValue }
+        #expect(keys == ["Stage$", "Stage$prod", "Stage$stg"])
+        let october = try await f.call("GetCostAndUsage", ["TimePeriod": ["Start": "2026-10-01", "End": "2026-11-01"], "Granularity": "MONTHLY",
+                                                           "Metrics": ["UnblendedCost"]])
+        #expect(october["ResultsByTime"]?.arrayValue?.first?["Estimated"] == false)
+        #expect(october["ResultsByTime"]?.arrayValue?.first?["Total"]?["UnblendedCost"] == ["Amount": "0", "Unit": "USD"])
+    }
+
     @Test func amountsAreDecimalText() {
         #expect(CostExplorerService.amount(0) == "0")
         #expect(CostExplorerService.amount(0.000715) == "0.000715")

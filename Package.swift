@@ -62,6 +62,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "DynamoDBService", dependencies: ["AWSCore", "SandboxStorage"], swiftSettings: swiftSettings),
+        // Cost Explorer: the usage meter every billing service reports to, the price table, the API.
+        .target(name: "CostExplorerService", dependencies: ["AWSCore", "SandboxStorage"], swiftSettings: swiftSettings),
 
         // AppSync: control plane (REST-JSON), GraphQL data plane, real-time WebSocket protocol and fan-out.
         .target(
@@ -78,7 +80,7 @@ let package = Package(
         .target(
             name: "SandboxServer",
             dependencies: [
-                "AWSCore", "SandboxStorage", "STSService", "SSMService", "Route53Service", "LogsService", "XRayService", "DynamoDBService", "CloudFormationService", "MeshV2App", "AppSyncService",
+                "AWSCore", "SandboxStorage", "STSService", "SSMService", "Route53Service", "LogsService", "XRayService", "DynamoDBService", "CloudFormationService", "MeshV2App", "AppSyncService", "CostExplorerService",
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -98,7 +100,7 @@ let package = Package(
         .executableTarget(
             name: "mesh-sandbox",
             dependencies: [
-                "SandboxServer", "AWSCore", "MeshV2App",
+                "SandboxServer", "AWSCore", "MeshV2App", "CostExplorerService",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -128,5 +130,6 @@ let package = Package(
         .testTarget(name: "DynamoDBServiceTests", dependencies: ["DynamoDBService"], swiftSettings: swiftSettings),
         .testTarget(name: "LogsServiceTests", dependencies: ["LogsService", "AWSCore", "SandboxStorage"], swiftSettings: swiftSettings),
         .testTarget(name: "XRayServiceTests", dependencies: ["XRayService", "AWSCore", "SandboxStorage"], swiftSettings: swiftSettings),
+        .testTarget(name: "CostExplorerServiceTests", dependencies: ["CostExplorerService", "DynamoDBService", "AWSCore", "SandboxStorage"], swiftSettings: swiftSettings),
     ]
 )

@@ -29,6 +29,7 @@ extension AppSyncBackend {
         let config = runtime.observability
         guard (config.logs && telemetry.logsEnabled) || (config.xrayEnabled && telemetry.tracesEnabled) else {
             let outcome = await runtime.execute(query: query, variables: variables, operationName: operationName, caller: caller)
+            meterRequest(api: runtime.api)
             for publication in outcome.publications { hub.publish(apiId: apiId, publication) }
             return outcome.response
         }
@@ -50,6 +51,7 @@ extension AppSyncBackend {
             await runtime.execute(query: query, variables: variables, operationName: operationName, caller: caller,
                                   observation: logs ? observation : nil)
         }
+        meterRequest(api: runtime.api)
         for publication in outcome.publications { hub.publish(apiId: runtime.api.apiId, publication) }
         let hasErrors = !(outcome.response["errors"]?.arrayValue?.isEmpty ?? true)
         if let recorder {

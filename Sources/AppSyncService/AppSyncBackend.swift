@@ -45,14 +45,20 @@ public final class AppSyncBackend: @unchecked Sendable {
     /// Bumped on every change, so a cache entry built from rows read before it is not stored.
     private var epoch = 0
     private var providers: [any AppSyncResolverProvider] = [NoneDataSourceResolverProvider()]
+    /// Where requests, real-time updates and connection minutes are reported (Cost Explorer).
+    let meter: any UsageMeter
 
     public init(database: SQLiteDatabase, clock: any SandboxClock = SystemClock(), endpoint: SandboxEndpoint = SandboxEndpoint(),
-                telemetry: AppSyncTelemetry = AppSyncTelemetry()) throws {
+                telemetry: AppSyncTelemetry = AppSyncTelemetry(), meter: any UsageMeter = DiscardingUsageMeter()) throws {
         store = AppSyncStore(database: database)
         self.clock = clock
         self.endpoint = endpoint
         self.telemetry = telemetry
+        self.meter = meter
         try database.migrate(Self.migrations)
+        if !(meter is DiscardingUsageMeter) {
+            hub.meterUpdates = { [weak self] apiId, updates in self?.meterRealtimeUpdates(apiId: apiId, updates) }
+        }
     }
 
     /// The tables AppSync stores into (applied by ``init(database:clock:endpoint:)`` too, idempotently).

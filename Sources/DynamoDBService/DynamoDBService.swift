@@ -19,6 +19,10 @@ public final class DynamoDBService: AWSService, @unchecked Sendable {
 
     let database: SQLiteDatabase
     let clock: any SandboxClock
+    /// Where billable request units and storage are reported (Cost Explorer).
+    let meter: any UsageMeter
+    /// Whether anything listens to the meter (request units are then worked out even when not returned).
+    let metersUsage: Bool
     private let lock = NSLock()
     private var tables: [String: TableMeta] = [:]
     /// TransactWriteItems idempotency: token → (request fingerprint, time, reply).
@@ -31,9 +35,11 @@ public final class DynamoDBService: AWSService, @unchecked Sendable {
     ]
 
     /// Opens the service over `database`, applying its migrations and loading table definitions.
-    public init(database: SQLiteDatabase, clock: any SandboxClock = SystemClock()) throws {
+    public init(database: SQLiteDatabase, clock: any SandboxClock = SystemClock(), meter: any UsageMeter = DiscardingUsageMeter()) throws {
         self.database = database
         self.clock = clock
+        self.meter = meter
+        metersUsage = !(meter is DiscardingUsageMeter)
         try database.migrate(Self.migrations)
         let metas = try database.read { db in
             try db.query("SELECT meta FROM ddb_tables") { row in row.text(0) ?? "" }

@@ -22,10 +22,13 @@ public final class LogsService: AWSService {
 
     let database: SQLiteDatabase
     let clock: any SandboxClock
+    /// Where ingested bytes are reported (Cost Explorer).
+    let meter: any UsageMeter
 
-    public init(database: SQLiteDatabase, clock: any SandboxClock) {
+    public init(database: SQLiteDatabase, clock: any SandboxClock, meter: any UsageMeter = DiscardingUsageMeter()) {
         self.database = database
         self.clock = clock
+        self.meter = meter
     }
 
     public var operations: [AWSOperation] {
@@ -133,6 +136,15 @@ public final class LogsService: AWSService {
                                [.text(account), .text(region), .text(group), .text(stream), .integer(event.timestamp), .integer(ingestion), .text(event.message)])
             }
         }
+        meterIngestion(events, group: group, account: account, region: region)
+    }
+
+    /// CloudWatch Logs bills ingestion per GB: each event's UTF-8 message plus 26 bytes of overhead.
+    func meterIngestion(_ events: [(timestamp: Int64, message: String)], group: String, account: String, region: String) {
+        let bytes = events.reduce(0) { $0 + $1.message.utf8.count + 26 }
+        meter.record(UsageRecord(time: clock.now.timeIntervalSince1970, accountID: account, region: region, service: "AmazonCloudWatch",
+                                 usageType: "DataProcessing-Bytes", operation: "PutLogEvents",
+                                 resourceARN: Self.groupARN(group, account: account, region: region), quantity: Double(bytes) / 1_073_741_824))
     }
 
     static func validateGroupName(_ name: String) throws {

@@ -3,6 +3,7 @@ import AWSCore
 import Foundation
 import SandboxStorage
 import CloudFormationService
+import CostExplorerService
 import DynamoDBService
 import LogsService
 import MeshV2App
@@ -37,13 +38,15 @@ struct SandboxComponents: Sendable {
                      configuration: SandboxConfiguration) throws -> SandboxComponents {
         var components = SandboxComponents()
         components.awsServices.append(STSService())
+        // Every billing service reports its usage here; Cost Explorer answers from it.
+        let meter = try CostMeter(database: database, clock: clock)
 
         // AppSync writes its APIs' logs to CloudWatch Logs and their traces to X-Ray, batched off the request path.
-        let logs = LogsService(database: database, clock: clock)
+        let logs = LogsService(database: database, clock: clock, meter: meter)
         let xray = XRayService(database: database, clock: clock)
         let telemetry = AppSyncTelemetry(logSink: AppSyncLogsSink(logs: logs), traceSink: xray)
         components.drainingTasks.append(telemetry)
-        let appSync = try AppSyncBackend(database: database, clock: clock, endpoint: endpoint, telemetry: telemetry)
+        let appSync = try AppSyncBackend(database: database, clock: clock, endpoint: endpoint, telemetry: telemetry, meter: meter)
         components.appSync = appSync
         components.awsServices.append(AppSyncService(backend: appSync))
         components.httpEndpoints.append(GraphQLHTTPEndpoint(backend: appSync))
@@ -53,13 +56,16 @@ struct SandboxComponents: Sendable {
         let ssm = SSMService(database: database, clock: clock)
         components.awsServices.append(ssm)
         components.migrations += SSMService.migrations
-        let dynamodb = try DynamoDBService(database: database, clock: clock)
+        let dynamodb = try DynamoDBService(database: database, clock: clock, meter: meter)
         components.awsServices.append(dynamodb)
         components.migrations += DynamoDBService.migrations
         if let period = configuration.ttlSweepPeriod {
             components.backgroundTasks.append(TTLSweeper(service: dynamodb, period: period))
         }
         components.resetHandlers.append { dynamodb.reloadAfterReset() }
+        if let period = configuration.storageMeterPeriod {
+            components.backgroundTasks.append(StorageMeterSampler(service: dynamodb, period: period))
+        }
         components.awsServices.append(logs)
         components.migrations += LogsService.migrations
         components.awsServices.append(xray)
@@ -73,6 +79,13 @@ struct SandboxComponents: Sendable {
         let cloudFormation = CloudFormationService(database: database, clock: clock, providers: providers, parameterLookup: ssm)
         components.awsServices.append(cloudFormation)
         components.migrations += CloudFormationService.migrations
+        // The services that own taggable resources; Cost Explorer attributes usage to their tags.
+        let resourceRegistry = ResourceRegistry(sources: [])
+        meter.attribute(to: resourceRegistry)
+        components.awsServices.append(CostExplorerService(meter: meter))
+        components.migrations += CostMeter.migrations
+        components.backgroundTasks.append(CostMeterFlusher(meter: meter))
+        components.resetHandlers.append { meter.discardPending() }
         if configuration.bootstrapCDK {
             components.startupTasks.append { accountID, region in
                 _ = try await cloudFormation.deploy(stackName: "CDKToolkit", templateBody: CloudFormationService.cdkToolkitTemplate,

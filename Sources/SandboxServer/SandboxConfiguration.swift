@@ -26,6 +26,8 @@ public struct SandboxConfiguration: Sendable {
     public var dnsEnabled = true
     /// How often expired DynamoDB TTL items are deleted; nil turns the sweeper off.
     public var ttlSweepPeriod: Duration? = .seconds(1)
+    /// How often DynamoDB table storage is sampled for Cost Explorer; nil turns sampling off.
+    public var storageMeterPeriod: Duration? = .seconds(60)
     /// Deploy the `CDKToolkit` stack (and its SSM version parameter) so the CDK bootstrap check passes.
     public var bootstrapCDK = true
 

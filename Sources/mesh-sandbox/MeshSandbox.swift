@@ -1,4 +1,5 @@
 import ArgumentParser
+import CostExplorerService
 import AWSCore
 import Foundation
 import Logging
@@ -164,13 +165,13 @@ enum ReadyMessage {
 struct ExportFixtures: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fixtures",
-        abstract: "Write the embedded Mesh v2 fixtures (schema, stage files, stack templates) to a directory.")
+        abstract: "Write the embedded fixtures (Mesh v2 schema, stage files, stack templates; the price table) to a directory.")
 
     @Option(help: "Directory to write into (created if missing).")
     var output = "fixtures"
 
     func run() async throws {
-        for (path, contents) in MeshV2Fixtures.files() {
+        for (path, contents) in MeshV2Fixtures.files() + [("prices.json", PriceTable.fixtureText)] {
             let url = URL(fileURLWithPath: output).appendingPathComponent(path)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try contents.write(to: url, atomically: true, encoding: .utf8)

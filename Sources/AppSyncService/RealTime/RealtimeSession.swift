@@ -30,6 +30,8 @@ struct RealtimeSession: WebSocketSession {
     }
 
     func run(inbound: AsyncStream<WebSocketMessage>, sender: any WebSocketSender) async {
+        let metering = backend.openConnectionMeter(apiId: apiId)  // metering
+        defer { metering.close() }  // metering
         // Request-level log (only formatted when the API logs).
         if handshake == .valid { backend.logRealtime(apiId: apiId, "\(connectionID) Realtime connection established (graphql-ws)") }
         let outbox = RealtimeOutbox(sender: sender)

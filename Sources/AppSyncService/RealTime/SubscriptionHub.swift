@@ -37,6 +37,8 @@ public final class SubscriptionHub: @unchecked Sendable {
     /// apiId → field → sorted argument names → group.
     private var index: [String: [String: [[String]: Group]]] = [:]
     private var byConnection: [ObjectIdentifier: [Registration]] = [:]
+    /// Metering: told once per publication how many real-time updates (5 KB units) it delivered.
+    var meterUpdates: (@Sendable (_ apiId: String, _ updates: Int) -> Void)?
 
     public init() {}
 
@@ -106,6 +108,7 @@ public final class SubscriptionHub: @unchecked Sendable {
         lock.withLock {
             guard let byField = index[apiId] else { return 0 }
             var delivered = 0
+            var updates = 0  // metering
             var payloads: [ObjectIdentifier: String] = [:]
             for field in publication.subscriptionFields {
                 for (names, group) in byField[field] ?? [:] {
@@ -127,9 +130,11 @@ public final class SubscriptionHub: @unchecked Sendable {
                         }
                         subscriber.outbox.send(RealtimeMessages.data(id: subscriber.id, payload: payload))
                         delivered += 1
+                        updates += (payload.utf8.count + 5119) / 5120  // metering: billed per 5 KB
                     }
                 }
             }
+            if updates > 0 { meterUpdates?(apiId, updates) }  // metering
             return delivered
         }
     }

@@ -57,6 +57,7 @@ extension DynamoDBService {
                     if let stored { items.append(Self.itemJSON(read.paths.map { Evaluator.project(stored.item, $0) } ?? stored.item)) }
                 }
                 responses[read.meta.name] = .array(items)
+                meterRequestUnits(Capacity(table: units), read: true, table: read.meta.name)
                 if let c = consumedCapacity(mode, table: read.meta.name, units: units, read: true) { capacities.append(c) }
             }
         }

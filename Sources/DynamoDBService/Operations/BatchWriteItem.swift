@@ -57,15 +57,16 @@ extension DynamoDBService {
                 for write in writes {
                     switch write {
                     case .put(let key, let item, let size):
-                        let old = meta.indexes.isEmpty && mode == .none ? nil : try ItemStore.get(db, meta, key)
+                        let old = meta.indexes.isEmpty && mode == .none && !metersUsage ? nil : try ItemStore.get(db, meta, key)
                         try ItemStore.put(db, meta, key, item, size: size, old: old?.item)
-                        if mode != .none { capacity = capacity + writeCapacity(meta, old: old, new: item, newSize: size) }
+                        if mode != .none || metersUsage { capacity = capacity + writeCapacity(meta, old: old, new: item, newSize: size) }
                     case .delete(let key):
                         let old = try ItemStore.get(db, meta, key)
                         if let old { try ItemStore.delete(db, meta, key, old: old.item) }
-                        if mode != .none { capacity = capacity + writeCapacity(meta, old: old, new: nil, newSize: 0) }
+                        if mode != .none || metersUsage { capacity = capacity + writeCapacity(meta, old: old, new: nil, newSize: 0) }
                     }
                 }
+                meterRequestUnits(capacity, read: false, table: meta.name)
                 if let c = consumedCapacity(mode, table: meta.name, capacity) { capacities.append(c) }
             }
         }

@@ -18,6 +18,7 @@ extension DynamoDBService {
             let table = try current(table)
             let old = try ItemStore.get(db, table, key)
             if let condition, !Evaluator.evaluate(condition, old?.item ?? [:]) {
+                meterFailedConditionalWrite(old, table: table.name)
                 throw DynamoDBError.conditionalCheckFailed(item: returnOld ? old.map { AttributeValue.itemJSON($0.item) } : nil)
             }
             if let old { try ItemStore.delete(db, table, key, old: old.item) }
@@ -26,8 +27,10 @@ extension DynamoDBService {
         var out = JSONObject()
         if returnValues == "ALL_OLD", let old { out["Attributes"] = Self.itemJSON(old.item) }
         out.set("ItemCollectionMetrics", try itemCollectionMetrics(input, table: table, item: old?.item))
-        if mode != .none {
-            out.set("ConsumedCapacity", consumedCapacity(mode, table: table.name, writeCapacity(table, old: old, new: nil, newSize: 0)))
+        if mode != .none || metersUsage {
+            let capacity = writeCapacity(table, old: old, new: nil, newSize: 0)
+            meterRequestUnits(capacity, read: false, table: table.name)
+            out.set("ConsumedCapacity", consumedCapacity(mode, table: table.name, capacity))
         }
         return .object(out)
     }

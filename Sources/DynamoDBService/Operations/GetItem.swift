@@ -16,7 +16,9 @@ extension DynamoDBService {
         if let stored {
             out["Item"] = Self.itemJSON(paths.map { Evaluator.project(stored.item, $0) } ?? stored.item)
         }
-        out.set("ConsumedCapacity", consumedCapacity(mode, table: table.name, units: Self.readUnits(stored?.size ?? 0, consistent: consistent), read: true))
+        let units = Self.readUnits(stored?.size ?? 0, consistent: consistent)
+        meterRequestUnits(Capacity(table: units), read: true, table: table.name)
+        out.set("ConsumedCapacity", consumedCapacity(mode, table: table.name, units: units, read: true))
         return .object(out)
     }
 }

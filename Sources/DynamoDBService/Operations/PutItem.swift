@@ -18,11 +18,12 @@ extension DynamoDBService {
         let returnOld = try returnValuesOnFailure(input)
         let mode = try capacityMode(input)
         _ = try itemCollectionMetrics(input, table: table, item: nil)  // validates the enum before writing
-        let needOld = condition != nil || returnValues == "ALL_OLD" || !table.indexes.isEmpty || mode != .none
+        let needOld = condition != nil || returnValues == "ALL_OLD" || !table.indexes.isEmpty || mode != .none || metersUsage
         let old = try database.write { db -> ItemStore.StoredItem? in
             let table = try current(table)
             let old = needOld ? try ItemStore.get(db, table, key) : nil
             if let condition, !Evaluator.evaluate(condition, old?.item ?? [:]) {
+                meterFailedConditionalWrite(old, table: table.name)
                 throw DynamoDBError.conditionalCheckFailed(item: returnOld ? old.map { AttributeValue.itemJSON($0.item) } : nil)
             }
             try ItemStore.put(db, table, key, item, size: size, old: old?.item)
@@ -31,8 +32,10 @@ extension DynamoDBService {
         var out = JSONObject()
         if returnValues == "ALL_OLD", let old { out["Attributes"] = Self.itemJSON(old.item) }
         out.set("ItemCollectionMetrics", try itemCollectionMetrics(input, table: table, item: item))
-        if mode != .none {
-            out.set("ConsumedCapacity", consumedCapacity(mode, table: table.name, writeCapacity(table, old: old, new: item, newSize: size)))
+        if mode != .none || metersUsage {
+            let capacity = writeCapacity(table, old: old, new: item, newSize: size)
+            meterRequestUnits(capacity, read: false, table: table.name)
+            out.set("ConsumedCapacity", consumedCapacity(mode, table: table.name, capacity))
         }
         return .object(out)
     }

@@ -148,6 +148,7 @@ extension DynamoDBService {
         } else {
             capacity.table = units
         }
+        meterRequestUnits(capacity, read: true, table: request.table.name)
         out.set("ConsumedCapacity", consumedCapacity(mode, table: request.table.name, capacity))
         return .object(out)
     }

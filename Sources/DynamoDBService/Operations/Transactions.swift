@@ -155,6 +155,7 @@ extension DynamoDBService {
             }
             return units
         }
+        for (table, capacity) in units { meterRequestUnits(capacity, read: false, table: table) }
         var out = JSONObject()
         if mode != .none {
             out["ConsumedCapacity"] = .array(units.keys.sorted().compactMap { consumedCapacity(mode, table: $0, units[$0]!) })
@@ -198,6 +199,7 @@ extension DynamoDBService {
                 return ["Item": Self.itemJSON(paths.map { Evaluator.project(stored.item, $0) } ?? stored.item)]
             }
         }
+        for (table, read) in units { meterRequestUnits(Capacity(table: read), read: true, table: table) }
         var out = JSONObject()
         out["Responses"] = .array(responses)
         if mode != .none {

@@ -46,6 +46,7 @@ extension DynamoDBService {
             let table = try current(table)
             let old = try ItemStore.get(db, table, key)
             if let condition, !Evaluator.evaluate(condition, old?.item ?? [:]) {
+                meterFailedConditionalWrite(old, table: table.name)
                 throw DynamoDBError.conditionalCheckFailed(item: returnOld ? old.map { AttributeValue.itemJSON($0.item) } : nil)
             }
             let base = old?.item ?? keyItem
@@ -68,8 +69,10 @@ extension DynamoDBService {
         default: break
         }
         out.set("ItemCollectionMetrics", try itemCollectionMetrics(input, table: table, item: new))
-        if mode != .none {
-            out.set("ConsumedCapacity", consumedCapacity(mode, table: table.name, writeCapacity(table, old: old, new: new, newSize: size)))
+        if mode != .none || metersUsage {
+            let capacity = writeCapacity(table, old: old, new: new, newSize: size)
+            meterRequestUnits(capacity, read: false, table: table.name)
+            out.set("ConsumedCapacity", consumedCapacity(mode, table: table.name, capacity))
         }
         return .object(out)
     }

@@ -61,6 +61,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "DynamoDBService", dependencies: ["AWSCore", "SandboxStorage"], swiftSettings: swiftSettings),
+        // The Resource Groups Tagging API and AWS Resource Groups, over every service's tagged resources.
+        .target(name: "ResourceGroupsService", dependencies: ["AWSCore", "SandboxStorage"], swiftSettings: swiftSettings),
 
         // AppSync: control plane (REST-JSON), GraphQL data plane, real-time WebSocket protocol and fan-out.
         .target(
@@ -77,7 +79,7 @@ let package = Package(
         .target(
             name: "SandboxServer",
             dependencies: [
-                "AWSCore", "SandboxStorage", "STSService", "SSMService", "Route53Service", "LogsService", "DynamoDBService", "CloudFormationService", "MeshV2App", "AppSyncService",
+                "AWSCore", "SandboxStorage", "STSService", "SSMService", "Route53Service", "LogsService", "DynamoDBService", "CloudFormationService", "MeshV2App", "AppSyncService", "ResourceGroupsService",
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -111,5 +113,6 @@ let package = Package(
         .testTarget(name: "SandboxStorageTests", dependencies: ["SandboxStorage"], swiftSettings: swiftSettings),
         .testTarget(name: "SandboxServerTests", dependencies: ["SandboxServer", .product(name: "X509", package: "swift-certificates"), .product(name: "SwiftASN1", package: "swift-asn1")], swiftSettings: swiftSettings),
         .testTarget(name: "DynamoDBServiceTests", dependencies: ["DynamoDBService"], swiftSettings: swiftSettings),
+        .testTarget(name: "ResourceGroupsServiceTests", dependencies: ["ResourceGroupsService", "AWSCore", "SandboxStorage"], swiftSettings: swiftSettings),
     ]
 )

@@ -6,6 +6,7 @@ import CloudFormationService
 import DynamoDBService
 import LogsService
 import MeshV2App
+import ResourceGroupsService
 import Route53Service
 import SSMService
 import STSService
@@ -27,6 +28,8 @@ struct SandboxComponents: Sendable {
     var appSync: AppSyncBackend?
     /// Route 53, whose address records the sandbox's DNS answers.
     var route53: Route53Service?
+    /// Every service's taggable resources (the tagging APIs; cost attribution by tag).
+    var resourceRegistry: ResourceRegistry?
 
     /// Builds every service of this sandbox over one database.
     static func make(database: SQLiteDatabase, clock: any SandboxClock, endpoint: SandboxEndpoint,
@@ -63,6 +66,13 @@ struct SandboxComponents: Sendable {
         let cloudFormation = CloudFormationService(database: database, clock: clock, providers: providers, parameterLookup: ssm)
         components.awsServices.append(cloudFormation)
         components.migrations += CloudFormationService.migrations
+        // One registry over every service's tagged resources; each service keeps its own tags.
+        let groups = ResourceGroupStore(database: database)
+        let registry = ResourceRegistry(sources: [dynamodb, appSync, logs, cloudFormation, groups])
+        components.resourceRegistry = registry
+        components.awsServices.append(TaggingService(registry: registry))
+        components.awsServices.append(ResourceGroupsService(store: groups, registry: registry, stacks: cloudFormation))
+        components.migrations += ResourceGroupStore.migrations
         if configuration.bootstrapCDK {
             components.startupTasks.append { accountID, region in
                 _ = try await cloudFormation.deploy(stackName: "CDKToolkit", templateBody: CloudFormationService.cdkToolkitTemplate,

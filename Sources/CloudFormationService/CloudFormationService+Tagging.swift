@@ -15,12 +15,7 @@ extension CloudFormationService: TaggedResourceSource {
     }
 
     public func tagResource(arn: String, tags: [(key: String, value: String)]) async throws {
-        try await changeTags(arn: arn) { current in
-            for (k, v) in tags {
-                current.removeAll { $0.key == k }
-                current.append(.init(key: k, value: v))
-            }
-        }
+        try await changeTags(arn: arn) { current in TagList.merge(tags, into: &current) }
     }
 
     public func untagResource(arn: String, keys: [String]) async throws {
@@ -67,22 +62,25 @@ extension CloudFormationService: TaggedResourceSource {
     }
 
     /// Finds the stack holding `arn` (the stack itself or one of its recorded resources) and saves the changed tags.
-    private func changeTags(arn text: String, _ change: (inout [StackRecord.Tag]) -> Void) async throws {
+    private func changeTags(arn text: String, _ change: (inout [(key: String, value: String)]) -> Void) async throws {
         guard let arn = ARN(text) else { throw CloudFormationError.validation("Invalid ARN \(text)") }
+        func edited(_ tags: [StackRecord.Tag]) -> [StackRecord.Tag] {
+            var pairs = tags.map { (key: $0.key, value: $0.value) }
+            change(&pairs)
+            return pairs.map { .init(key: $0.key, value: $0.value) }
+        }
         try await lock.withLock {
             // IAM ARNs have no region: such a role belongs to whichever region's stack created it.
             let stacks = try store.liveStacks(accountID: arn.accountID)
                 .filter { arn.region.isEmpty || $0.region == arn.region }
             for var stack in stacks {
                 if stack.stackID == text {
-                    change(&stack.tags)
+                    stack.tags = edited(stack.tags)
                     try store.save(stack)
                     return
                 }
                 if let i = stack.resources.firstIndex(where: { Self.recordedResource($0, of: stack)?.arn == text }) {
-                    var tags = Self.tags(of: stack.resources[i], in: stack)
-                    change(&tags)
-                    stack.resources[i].recordedTags = tags
+                    stack.resources[i].recordedTags = edited(Self.tags(of: stack.resources[i], in: stack))
                     try store.save(stack)
                     return
                 }

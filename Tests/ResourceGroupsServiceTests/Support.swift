@@ -19,10 +19,7 @@ final class FakeSource: TaggedResourceSource, @unchecked Sendable {
     func tagResource(arn: String, tags: [(key: String, value: String)]) async throws {
         lock.withLock {
             guard let i = resources.firstIndex(where: { $0.arn == arn }) else { return }
-            for (k, v) in tags {
-                resources[i].tags.removeAll { $0.key == k }
-                resources[i].tags.append((k, v))
-            }
+            TagList.merge(tags, into: &resources[i].tags)
         }
     }
 

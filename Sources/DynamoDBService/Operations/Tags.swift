@@ -31,10 +31,7 @@ extension DynamoDBService {
     /// Adds or replaces tags, keeping the table's order (TagResource, and the tagging API).
     func addTags(_ tags: [(key: String, value: String)], to table: TableMeta) throws {
         try mutateTable(table.name) { meta, _ in
-            for (k, v) in tags {
-                meta.tags.removeAll { $0.key == k }
-                meta.tags.append((k, v))
-            }
+            TagList.merge(tags, into: &meta.tags)
             if meta.tags.count > 50 { throw DynamoDBError.limitExceeded("Tag count exceeds the maximum of 50 tags per resource") }
         }
     }

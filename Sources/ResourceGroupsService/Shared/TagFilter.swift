@@ -14,6 +14,5 @@ struct TagFilter: Sendable, Equatable {
 extension TaggedResource {
     func matches(_ filters: [TagFilter]) -> Bool { filters.allSatisfy { $0.matches(tags) } }
 
-    var tagList: JSONValue { .array(tags.map { ["Key": .string($0.key), "Value": .string($0.value)] }) }
-    var tagMap: JSONObject { JSONObject(tags.map { ($0.key, .string($0.value)) }) }
+    var tagList: JSONValue { TagList.json(tags) }
 }

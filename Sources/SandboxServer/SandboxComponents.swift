@@ -68,7 +68,7 @@ struct SandboxComponents: Sendable {
         components.migrations += CloudFormationService.migrations
         // One registry over every service's tagged resources; each service keeps its own tags.
         let groups = ResourceGroupStore(database: database)
-        let registry = ResourceRegistry(sources: [dynamodb, appSync, logs, cloudFormation, groups])
+        let registry = ResourceRegistry(sources: [dynamodb, appSync, logs, ssm, route53, cloudFormation, groups])
         components.resourceRegistry = registry
         components.awsServices.append(TaggingService(registry: registry))
         components.awsServices.append(ResourceGroupsService(store: groups, registry: registry, stacks: cloudFormation))

@@ -100,8 +100,14 @@ def group_members(sandbox, name):
     out = json.loads(sandbox.aws("resource-groups", "list-group-resources", "--group-name", name).stdout)
     arns = [r["ResourceArn"] for r in out["ResourceIdentifiers"]]
     assert [r["Identifier"] for r in out["Resources"]] == out["ResourceIdentifiers"]
-    assert out.get("QueryErrors", []) == []  # the CLI's paginator drops an empty list
+    assert out.get("QueryErrors", []) == []  # the CLI's paginator keeps only the result lists
     return arns
+
+
+def ensure_stage_groups(sandbox):
+    """The §10.1 groups, for tests run on their own."""
+    if "MeshV2-stg" not in sandbox.aws("resource-groups", "list-groups", "--query", "GroupIdentifiers[].GroupName").stdout:
+        shell(sandbox, SECTION_10_1)
 
 
 def test_section_7_4_tags_of_the_stg_api_and_table(stages):
@@ -135,8 +141,7 @@ def test_section_10_groups_hold_exactly_each_stages_resources(stages):
 
 
 def test_tagging_api_changes_reach_the_owning_service_and_the_groups(stages):
-    if "MeshV2-stg" not in stages.aws("resource-groups", "list-groups", "--query", "GroupIdentifiers[].GroupName").stdout:
-        shell(stages, SECTION_10_1)
+    ensure_stage_groups(stages)
     table = stages.aws("dynamodb", "describe-table", "--table-name", "MeshV2Table-stg", "--query", "Table.TableArn",
                        "--output", "text").stdout.strip()
     failed = json.loads(stages.aws("resourcegroupstaggingapi", "tag-resources", "--resource-arn-list", table,
@@ -208,3 +213,54 @@ def test_invalid_queries_get_resource_groups_errors(stages):
     missing = stages.aws("resource-groups", "create-group", "--name", "gone", "--resource-query",
                          json.dumps({"Type": "CLOUDFORMATION_STACK_1_0", "Query": gone}), check=False)
     assert "Invalid query: The specified CloudFormation stack doesn't exist." in missing.stderr
+
+
+def test_ssm_parameter_tags_through_ssm_and_the_tagging_api(stages):
+    stages.aws("ssm", "put-parameter", "--name", "/mesh/stg/flag", "--value", "on", "--type", "String",
+               "--tags", "Key=Stage,Value=stg", "Key=Project,Value=MeshV2")
+    arn = f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/mesh/stg/flag"
+    ensure_stage_groups(stages)
+    assert arn in group_members(stages, "MeshV2-stg")
+    stages.aws("resourcegroupstaggingapi", "tag-resources", "--resource-arn-list", arn, "--tags", "Team=mesh")
+    stages.aws("ssm", "remove-tags-from-resource", "--resource-type", "Parameter", "--resource-id", "/mesh/stg/flag", "--tag-keys", "Project")
+    tags = json.loads(stages.aws("ssm", "list-tags-for-resource", "--resource-type", "Parameter", "--resource-id", "/mesh/stg/flag").stdout)
+    assert tags["TagList"] == [{"Key": "Stage", "Value": "stg"}, {"Key": "Team", "Value": "mesh"}]
+    found = json.loads(stages.aws("resourcegroupstaggingapi", "get-resources", "--resource-type-filters", "ssm:parameter").stdout)
+    assert [m["ResourceARN"] for m in found["ResourceTagMappingList"]] == [arn]
+    missing = stages.aws("ssm", "add-tags-to-resource", "--resource-type", "Parameter", "--resource-id", "/nope",
+                         "--tags", "Key=a,Value=b", check=False)
+    assert "InvalidResourceId" in missing.stderr
+    both = stages.aws("ssm", "put-parameter", "--name", "/mesh/stg/flag", "--value", "off", "--overwrite", "--tags", "Key=a,Value=b", check=False)
+    assert "tags and overwrite can't be used together" in both.stderr
+
+
+def test_route53_zone_tags_and_a_stack_group_in_us_east_1(stages):
+    template = json.dumps({"Resources": {"Zone": {"Type": "AWS::Route53::HostedZone", "Properties": {
+        "Name": "tags.example.com", "HostedZoneTags": [{"Key": "ResourceType", "Value": "DNS"}]}}}})
+    stages.aws("cloudformation", "create-stack", "--region", "us-east-1", "--stack-name", "Zones", "--template-body", template,
+               "--tags", "Key=Stage,Value=stg")
+    zone_id = stages.aws("cloudformation", "describe-stack-resource", "--region", "us-east-1", "--stack-name", "Zones",
+                         "--logical-resource-id", "Zone", "--query", "StackResourceDetail.PhysicalResourceId", "--output", "text").stdout.strip()
+    arn = f"arn:aws:route53:::hostedzone/{zone_id}"
+    tagged = json.loads(stages.aws("resourcegroupstaggingapi", "tag-resources", "--region", "us-east-1", "--resource-arn-list", arn,
+                                   "--tags", "Team=dns").stdout)
+    assert tagged["FailedResourcesMap"] == {}
+    tags = json.loads(stages.aws("route53", "list-tags-for-resource", "--resource-type", "hostedzone", "--resource-id", zone_id).stdout)
+    assert tags["ResourceTagSet"]["Tags"] == [{"Key": "Stage", "Value": "stg"}, {"Key": "ResourceType", "Value": "DNS"}, {"Key": "Team", "Value": "dns"}]
+    found = json.loads(stages.aws("resourcegroupstaggingapi", "get-resources", "--region", "us-east-1",
+                                  "--resource-type-filters", "route53:hostedzone").stdout)
+    assert [m["ResourceARN"] for m in found["ResourceTagMappingList"]] == [arn]
+
+    stack_id = stages.aws("cloudformation", "describe-stacks", "--region", "us-east-1", "--stack-name", "Zones", "--query",
+                          "Stacks[0].StackId", "--output", "text").stdout.strip()
+    query = json.dumps({"ResourceTypeFilters": ["AWS::Route53::HostedZone"], "StackIdentifier": stack_id})
+    stages.aws("resource-groups", "create-group", "--region", "us-east-1", "--name", "zones",
+               "--resource-query", json.dumps({"Type": "CLOUDFORMATION_STACK_1_0", "Query": query}))
+    out = json.loads(stages.aws("resource-groups", "list-group-resources", "--region", "us-east-1", "--group", "zones").stdout)
+    assert out["ResourceIdentifiers"] == [{"ResourceArn": arn, "ResourceType": "AWS::Route53::HostedZone"}]
+
+    stages.aws("cloudformation", "delete-stack", "--region", "us-east-1", "--stack-name", "Zones")
+    # The CLI's paginator keeps only the result lists; QueryErrors shows without it.
+    gone = json.loads(stages.aws("resource-groups", "list-group-resources", "--region", "us-east-1", "--group", "zones",
+                                 "--no-paginate").stdout)
+    assert gone["ResourceIdentifiers"] == [] and gone["QueryErrors"][0]["ErrorCode"] in ("CLOUDFORMATION_STACK_INACTIVE", "CLOUDFORMATION_STACK_NOT_EXISTING")

@@ -92,8 +92,9 @@ public struct TaggingService: AWSService {
                         _ body: (any TaggedResourceSource, String) async throws -> Void) async throws -> JSONValue {
         var failed = JSONObject()
         for arn in arns {
-            guard let parsed = ARN(arn), parsed.accountID == context.accountID, let owner = registry.owner(of: arn),
-                  try await owner.taggedResources(accountID: parsed.accountID, region: parsed.region.isEmpty ? context.region : parsed.region)
+            // IAM and Route 53 ARNs leave out the region, Route 53's the account too: the caller's apply.
+            guard let parsed = ARN(arn), parsed.accountID.isEmpty || parsed.accountID == context.accountID, let owner = registry.owner(of: arn),
+                  try await owner.taggedResources(accountID: context.accountID, region: parsed.region.isEmpty ? context.region : parsed.region)
                       .contains(where: { $0.arn == arn })
             else {
                 failed[arn] = Self.failure(400, "InvalidParameterException", "The resource \(arn) does not exist or its type is not supported.")

@@ -64,6 +64,8 @@ let package = Package(
         .target(name: "DynamoDBService", dependencies: ["AWSCore", "SandboxStorage"], swiftSettings: swiftSettings),
         // Cost Explorer: the usage meter every billing service reports to, the price table, the API.
         .target(name: "CostExplorerService", dependencies: ["AWSCore", "SandboxStorage"], swiftSettings: swiftSettings),
+        // The Resource Groups Tagging API and AWS Resource Groups, over every service's tagged resources.
+        .target(name: "ResourceGroupsService", dependencies: ["AWSCore", "SandboxStorage"], swiftSettings: swiftSettings),
 
         // AppSync: control plane (REST-JSON), GraphQL data plane, real-time WebSocket protocol and fan-out.
         .target(
@@ -80,7 +82,7 @@ let package = Package(
         .target(
             name: "SandboxServer",
             dependencies: [
-                "AWSCore", "SandboxStorage", "STSService", "SSMService", "Route53Service", "LogsService", "XRayService", "DynamoDBService", "CloudFormationService", "MeshV2App", "AppSyncService", "CostExplorerService",
+                "AWSCore", "SandboxStorage", "STSService", "SSMService", "Route53Service", "LogsService", "XRayService", "DynamoDBService", "CloudFormationService", "MeshV2App", "AppSyncService", "CostExplorerService", "ResourceGroupsService",
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -131,5 +133,6 @@ let package = Package(
         .testTarget(name: "LogsServiceTests", dependencies: ["LogsService", "AWSCore", "SandboxStorage"], swiftSettings: swiftSettings),
         .testTarget(name: "XRayServiceTests", dependencies: ["XRayService", "AWSCore", "SandboxStorage"], swiftSettings: swiftSettings),
         .testTarget(name: "CostExplorerServiceTests", dependencies: ["CostExplorerService", "DynamoDBService", "AWSCore", "SandboxStorage"], swiftSettings: swiftSettings),
+        .testTarget(name: "ResourceGroupsServiceTests", dependencies: ["ResourceGroupsService", "AWSCore", "SandboxStorage"], swiftSettings: swiftSettings),
     ]
 )

@@ -230,18 +230,23 @@ extension LogsService {
 
     @Sendable func tagResource(_ input: OperationInput, _ context: AWSRequestContext) async throws -> JSONValue {
         let name = try Self.groupName(fromARN: try input.requiredString("resourceArn"))
-        var g = try group(name, account: context.accountID, region: context.region)
-        for (k, v) in try input.object("tags") ?? [:] { g.tags[k] = v }
-        try update(name, account: context.accountID, region: context.region, retention: nil, tags: g.tags)
+        let tags = try input.object("tags") ?? [:]
+        try changeTags(name, account: context.accountID, region: context.region) { current in for (k, v) in tags { current[k] = v } }
         return .null
     }
 
     @Sendable func untagResource(_ input: OperationInput, _ context: AWSRequestContext) async throws -> JSONValue {
         let name = try Self.groupName(fromARN: try input.requiredString("resourceArn"))
-        var g = try group(name, account: context.accountID, region: context.region)
-        for key in try input.array("tagKeys")?.compactMap(\.stringValue) ?? [] { g.tags[key] = nil }
-        try update(name, account: context.accountID, region: context.region, retention: nil, tags: g.tags)
+        let keys = try input.array("tagKeys")?.compactMap(\.stringValue) ?? []
+        try changeTags(name, account: context.accountID, region: context.region) { current in for k in keys { current[k] = nil } }
         return .null
+    }
+
+    /// Read-modify-write of a group's tags (TagResource, UntagResource and the tagging API).
+    func changeTags(_ name: String, account: String, region: String, _ change: (inout JSONObject) -> Void) throws {
+        var tags = try group(name, account: account, region: region).tags
+        change(&tags)
+        try update(name, account: account, region: region, retention: nil, tags: tags)
     }
 
     @Sendable func listTagsForResource(_ input: OperationInput, _ context: AWSRequestContext) async throws -> JSONValue {

@@ -11,8 +11,10 @@ extension Route53Service: CloudFormationResourceProvider {
         let p = request.properties
         if request.resourceType == "AWS::Route53::HostedZone" {
             guard let name = p["Name"]?.stringValue else { throw Route53Error.invalidInput("Property Name cannot be empty.") }
+            // Route 53 names the list `HostedZoneTags`; the stack's tags join it as for any `Tags`.
+            let tags = ResourceRequest.mergedTags(stackTags: request.stackTags, properties: ["Tags": p["HostedZoneTags"] ?? []])
             let id = try createZone(name: name, accountID: request.accountID, callerReference: request.stackID + request.logicalID,
-                                    comment: p["HostedZoneConfig"]?["Comment"]?.stringValue)
+                                    comment: p["HostedZoneConfig"]?["Comment"]?.stringValue, tags: tags)
             return ResourceResult(physicalID: id, attributes: ["Id": .string(id), "NameServers": ["ns-1.awsdns-00.org", "ns-2.awsdns-00.co.uk"]])
         }
         guard let name = p["Name"]?.stringValue, let type = p["Type"]?.stringValue else {

@@ -10,7 +10,7 @@ public final class Route53Service: AWSService {
     public let bindings: [ProtocolBinding] = [
         .restXML(xmlNamespace: "https://route53.amazonaws.com/doc/2013-04-01/", listMemberNames: [
             "HostedZones": "HostedZone", "ResourceRecordSets": "ResourceRecordSet", "ResourceRecords": "ResourceRecord",
-            "NameServers": "NameServer",
+            "NameServers": "NameServer", "Tags": "Tag",
         ]),
     ]
 
@@ -21,6 +21,8 @@ public final class Route53Service: AWSService {
             CREATE TABLE r53_records (zone_id TEXT NOT NULL, name TEXT NOT NULL, type TEXT NOT NULL, body TEXT NOT NULL,
                 PRIMARY KEY (zone_id, name, type)) WITHOUT ROWID;
             """),
+        // Zone tags as a JSON list of {Key, Value}.
+        Migration(id: "route53-0002", sql: "ALTER TABLE r53_zones ADD COLUMN tags TEXT NOT NULL DEFAULT '[]'"),
     ]
 
     let database: SQLiteDatabase
@@ -32,12 +34,14 @@ public final class Route53Service: AWSService {
             AWSOperation("ListHostedZones", route: RestRoute("GET", "/2013-04-01/hostedzone"), handler: listHostedZones),
             AWSOperation("GetHostedZone", route: RestRoute("GET", "/2013-04-01/hostedzone/{Id}"), handler: getHostedZone),
             AWSOperation("ListResourceRecordSets", route: RestRoute("GET", "/2013-04-01/hostedzone/{Id}/rrset"), handler: listResourceRecordSets),
+            AWSOperation("ListTagsForResource", route: RestRoute("GET", "/2013-04-01/tags/{ResourceType}/{ResourceId}"), handler: listTagsForResource),
         ]
     }
 
     struct Zone {
         var id, name, callerReference: String
         var comment: String?
+        var tags: [(key: String, value: String)] = []
     }
 
     /// `api.smalruby.app` → `api.smalruby.app.` (Route 53 names are absolute).
@@ -45,8 +49,9 @@ public final class Route53Service: AWSService {
 
     func zones(accountID: String) throws -> [Zone] {
         try database.read { db in
-            try db.query("SELECT id, name, caller_reference, comment FROM r53_zones WHERE account = ? ORDER BY name", [.text(accountID)]) { row in
-                Zone(id: row.text(0) ?? "", name: row.text(1) ?? "", callerReference: row.text(2) ?? "", comment: row.isNull(3) ? nil : row.text(3))
+            try db.query("SELECT id, name, caller_reference, comment, tags FROM r53_zones WHERE account = ? ORDER BY name", [.text(accountID)]) { row in
+                Zone(id: row.text(0) ?? "", name: row.text(1) ?? "", callerReference: row.text(2) ?? "", comment: row.isNull(3) ? nil : row.text(3),
+                     tags: TagList.parse(row.text(4)))
             }
         }
     }
@@ -59,11 +64,13 @@ public final class Route53Service: AWSService {
 
     /// Creates a public hosted zone; returns its id.
     @discardableResult
-    func createZone(name: String, accountID: String, callerReference: String, comment: String? = nil) throws -> String {
+    func createZone(name: String, accountID: String, callerReference: String, comment: String? = nil,
+                    tags: [(key: String, value: String)] = []) throws -> String {
         let id = "Z" + String((0..<20).map { _ in "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".randomElement()! })
         try database.write { db in
-            try db.execute("INSERT INTO r53_zones (id, account, name, caller_reference, comment) VALUES (?, ?, ?, ?, ?)",
-                           [.text(id), .text(accountID), .text(Self.absolute(name)), .text(callerReference), comment.map { .text($0) } ?? .null])
+            try db.execute("INSERT INTO r53_zones (id, account, name, caller_reference, comment, tags) VALUES (?, ?, ?, ?, ?, ?)",
+                           [.text(id), .text(accountID), .text(Self.absolute(name)), .text(callerReference), comment.map { .text($0) } ?? .null,
+                            .text(TagList.json(tags).serializedString())])
         }
         return id
     }

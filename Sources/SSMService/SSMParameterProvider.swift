@@ -27,7 +27,10 @@ extension SSMService: CloudFormationResourceProvider {
             throw SSMError.validation("Property Value cannot be empty")
         }
         let type = request.properties["Type"]?.stringValue ?? "String"
-        try put(name: name, value: value, type: type, accountID: request.accountID, region: request.region)
+        // `Tags` of AWS::SSM::Parameter is a {key: value} map, not CloudFormation's usual list.
+        var tags = request.stackTags
+        TagList.merge((request.properties["Tags"]?.objectValue ?? [:]).map { ($0.key, $0.value.scalarText) }, into: &tags)
+        try put(name: name, value: value, type: type, tags: tags, accountID: request.accountID, region: request.region)
         return ResourceResult(physicalID: name, attributes: ["Type": .string(type), "Value": .string(value)])
     }
 }

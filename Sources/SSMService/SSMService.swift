@@ -14,6 +14,8 @@ public final class SSMService: AWSService, ParameterLookup {
                 value TEXT NOT NULL, version INTEGER NOT NULL, description TEXT, data_type TEXT NOT NULL, modified REAL NOT NULL,
                 PRIMARY KEY (account, region, name)) WITHOUT ROWID
             """),
+        // Tags as a JSON list of {Key, Value}, in the order they were given.
+        Migration(id: "ssm-0002", sql: "ALTER TABLE ssm_parameters ADD COLUMN tags TEXT NOT NULL DEFAULT '[]'"),
     ]
 
     let database: SQLiteDatabase
@@ -32,6 +34,9 @@ public final class SSMService: AWSService, ParameterLookup {
             AWSOperation("GetParametersByPath", handler: getParametersByPath),
             AWSOperation("DeleteParameter", handler: deleteParameter),
             AWSOperation("DescribeParameters", handler: describeParameters),
+            AWSOperation("AddTagsToResource", handler: addTagsToResource),
+            AWSOperation("RemoveTagsFromResource", handler: removeTagsFromResource),
+            AWSOperation("ListTagsForResource", handler: listTagsForResource),
         ]
     }
 
@@ -40,18 +45,23 @@ public final class SSMService: AWSService, ParameterLookup {
         var version: Int64
         var description: String?
         var modified: Date
+        var tags: [(key: String, value: String)]
     }
 
     // MARK: Swift API
 
-    /// Stores a parameter (overwriting), as `put-parameter --overwrite` does.
-    public func put(name: String, value: String, type: String = "String", accountID: String, region: String) throws {
+    /// Stores a parameter (overwriting), as `put-parameter --overwrite` does; `tags`, when given, replace its tags.
+    public func put(name: String, value: String, type: String = "String", tags: [(key: String, value: String)]? = nil,
+                    accountID: String, region: String) throws {
+        let tagText: SQLValue = tags.map { .text(TagList.json($0).serializedString()) } ?? .null
         try database.write { db in
             try db.execute("""
-                INSERT INTO ssm_parameters (account, region, name, type, value, version, data_type, modified) VALUES (?, ?, ?, ?, ?, 1, 'text', ?)
+                INSERT INTO ssm_parameters (account, region, name, type, value, version, data_type, modified, tags)
+                VALUES (?, ?, ?, ?, ?, 1, 'text', ?, COALESCE(?, '[]'))
                 ON CONFLICT(account, region, name) DO UPDATE SET value = excluded.value, type = excluded.type,
-                    version = ssm_parameters.version + 1, modified = excluded.modified
-                """, [.text(accountID), .text(region), .text(name), .text(type), .text(value), .double(clock.now.timeIntervalSince1970)])
+                    version = ssm_parameters.version + 1, modified = excluded.modified, tags = COALESCE(?, ssm_parameters.tags)
+                """, [.text(accountID), .text(region), .text(name), .text(type), .text(value), .double(clock.now.timeIntervalSince1970),
+                      tagText, tagText])
         }
     }
 
@@ -71,13 +81,13 @@ public final class SSMService: AWSService, ParameterLookup {
         try parameters(where: "name = ?", [.text(name)], accountID: accountID, region: region).first
     }
 
-    private func parameters(where clause: String, _ bindings: [SQLValue], accountID: String, region: String) throws -> [Parameter] {
+    func parameters(where clause: String, _ bindings: [SQLValue], accountID: String, region: String) throws -> [Parameter] {
         try database.read { db in
-            try db.query("SELECT name, type, value, data_type, version, description, modified FROM ssm_parameters WHERE account = ? AND region = ? AND \(clause) ORDER BY name",
+            try db.query("SELECT name, type, value, data_type, version, description, modified, tags FROM ssm_parameters WHERE account = ? AND region = ? AND \(clause) ORDER BY name",
                          [.text(accountID), .text(region)] + bindings) { row in
                 Parameter(name: row.text(0) ?? "", type: row.text(1) ?? "", value: row.text(2) ?? "", dataType: row.text(3) ?? "text",
                           version: row.int(4), description: row.isNull(5) ? nil : row.text(5),
-                          modified: Date(timeIntervalSince1970: row.double(6)))
+                          modified: Date(timeIntervalSince1970: row.double(6)), tags: TagList.parse(row.text(7)))
             }
         }
     }
@@ -88,8 +98,7 @@ public final class SSMService: AWSService, ParameterLookup {
         [
             "Name": .string(p.name), "Type": .string(p.type), "Value": .string(p.value), "Version": .int(p.version),
             "LastModifiedDate": .timestamp(p.modified), "DataType": .string(p.dataType),
-            "ARN": .string(ARN(service: "ssm", region: context.region, accountID: context.accountID,
-                               resource: "parameter" + (p.name.hasPrefix("/") ? "" : "/") + p.name).description),
+            "ARN": .string(arn(p.name, accountID: context.accountID, region: context.region)),
         ]
     }
 
@@ -101,10 +110,14 @@ public final class SSMService: AWSService, ParameterLookup {
             throw SSMError.validation("1 validation error detected: Value '\(type)' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [SecureString, StringList, String]")
         }
         let existing = try parameter(name, accountID: context.accountID, region: context.region)
+        let tags = try input.array("Tags").map(Self.tags(from:))
+        if tags != nil, try input.bool("Overwrite") == true {
+            throw SSMError.validation("Invalid request: tags and overwrite can't be used together. To create a parameter with tags, please remove overwrite flag. To update tags for an existing parameter, please use AddTagsToResource or RemoveTagsFromResource.")
+        }
         if existing != nil, try input.bool("Overwrite") != true {
             throw SSMError.parameterAlreadyExists
         }
-        try put(name: name, value: value, type: type, accountID: context.accountID, region: context.region)
+        try put(name: name, value: value, type: type, tags: tags, accountID: context.accountID, region: context.region)
         return ["Version": .int((existing?.version ?? 0) + 1), "Tier": "Standard"]
     }
 
@@ -153,19 +166,23 @@ public final class SSMService: AWSService, ParameterLookup {
 public enum SSMError: AWSError, Equatable {
     case parameterNotFound
     case parameterAlreadyExists
+    case invalidResourceId
+    case invalidResourceType
     case validation(String)
 
     public var code: String {
         switch self {
         case .parameterNotFound: "ParameterNotFound"
         case .parameterAlreadyExists: "ParameterAlreadyExists"
+        case .invalidResourceId: "InvalidResourceId"
+        case .invalidResourceType: "InvalidResourceType"
         case .validation: "ValidationException"
         }
     }
 
     public var message: String {
         switch self {
-        case .parameterNotFound: ""
+        case .parameterNotFound, .invalidResourceId, .invalidResourceType: ""
         case .parameterAlreadyExists: "The parameter already exists. To overwrite this value, set the overwrite option in the request to true."
         case .validation(let m): m
         }

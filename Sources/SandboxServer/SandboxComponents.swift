@@ -7,6 +7,7 @@ import CostExplorerService
 import DynamoDBService
 import LogsService
 import MeshV2App
+import ResourceGroupsService
 import Route53Service
 import SSMService
 import STSService
@@ -32,6 +33,8 @@ struct SandboxComponents: Sendable {
     var appSync: AppSyncBackend?
     /// Route 53, whose address records the sandbox's DNS answers.
     var route53: Route53Service?
+    /// Every service's taggable resources (the tagging APIs; cost attribution by tag).
+    var resourceRegistry: ResourceRegistry?
 
     /// Builds every service of this sandbox over one database.
     static func make(database: SQLiteDatabase, clock: any SandboxClock, endpoint: SandboxEndpoint,
@@ -79,8 +82,14 @@ struct SandboxComponents: Sendable {
         let cloudFormation = CloudFormationService(database: database, clock: clock, providers: providers, parameterLookup: ssm)
         components.awsServices.append(cloudFormation)
         components.migrations += CloudFormationService.migrations
-        // The services that own taggable resources; Cost Explorer attributes usage to their tags.
-        let resourceRegistry = ResourceRegistry(sources: [])
+        // One registry over every service's tagged resources; each service keeps its own tags.
+        let groups = ResourceGroupStore(database: database)
+        let resourceRegistry = ResourceRegistry(sources: [dynamodb, appSync, logs, ssm, route53, cloudFormation, groups])
+        components.resourceRegistry = resourceRegistry
+        components.awsServices.append(TaggingService(registry: resourceRegistry))
+        components.awsServices.append(ResourceGroupsService(store: groups, registry: resourceRegistry, stacks: cloudFormation))
+        components.migrations += ResourceGroupStore.migrations
+        // Cost Explorer attributes usage to the tags the registry reports.
         meter.attribute(to: resourceRegistry)
         components.awsServices.append(CostExplorerService(meter: meter))
         components.migrations += CostMeter.migrations

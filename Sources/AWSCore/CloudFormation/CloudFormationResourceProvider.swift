@@ -35,7 +35,10 @@ public struct ResourceRequest: Sendable {
 
     /// The tags a resource gets: the stack's, then the resource's own `Tags` (`[{Key, Value}]`),
     /// which win on the same key, as CloudFormation propagates them.
-    public var mergedTags: [(key: String, value: String)] {
+    public var mergedTags: [(key: String, value: String)] { Self.mergedTags(stackTags: stackTags, properties: properties) }
+
+    /// The merge rule itself, for resources CloudFormation only records (their tags are read back later).
+    public static func mergedTags(stackTags: [(key: String, value: String)], properties: JSONObject) -> [(key: String, value: String)] {
         var merged = stackTags
         for tag in properties["Tags"]?.arrayValue ?? [] {
             guard let key = tag["Key"]?.stringValue else { continue }

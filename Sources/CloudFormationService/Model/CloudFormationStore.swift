@@ -66,6 +66,13 @@ struct CloudFormationStore: Sendable {
         }.map { try Self.decode(StackRecord.self, $0) }
     }
 
+    /// Every live stack of an account, in any region (IAM resources have no region to look in).
+    func liveStacks(accountID: String) throws -> [StackRecord] {
+        try database.read {
+            try $0.query("SELECT body FROM cfn_stacks WHERE account = ? AND deleted = 0 ORDER BY created", [.text(accountID)]) { $0.text(0) ?? "" }
+        }.map { try Self.decode(StackRecord.self, $0) }
+    }
+
     func append(_ events: [StackEvent]) throws {
         guard let stackID = events.first?.stackID else { return }
         let bodies = try events.map { try Self.encode($0) }

@@ -63,6 +63,9 @@ struct ResourceRecord: Codable, Sendable {
     /// What happens to the old physical resource when an update replaces it (`Retain` keeps it).
     var updateReplacePolicy: String?
     var lastUpdated: Date
+    /// For resources CloudFormation only records: their tags once the tagging API changed them
+    /// (until then they are read from the template and the stack); an update of the resource resets them.
+    var recordedTags: [StackRecord.Tag]?
 }
 
 /// One line of `describe-stack-events`.

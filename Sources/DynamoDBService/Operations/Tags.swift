@@ -7,6 +7,10 @@ extension DynamoDBService {
         guard let arn = try input.string("ResourceArn") else {
             throw DynamoDBError.constraint(nil, at: "resourceArn", "Member must not be null")
         }
+        return try table(arn: arn)
+    }
+
+    func table(arn: String) throws -> TableMeta {
         guard let parsed = ARN(arn), parsed.service == "dynamodb", parsed.resource.hasPrefix("table/") else {
             throw DynamoDBError.validation("Invalid TableArn: Invalid ResourceArn provided as input \(arn)")
         }
@@ -18,24 +22,28 @@ extension DynamoDBService {
     }
 
     @Sendable func tagResource(_ input: OperationInput, _ context: AWSRequestContext) async throws -> JSONValue {
-        let name = try tableForARN(input).name
+        let meta = try tableForARN(input)
         guard let list = try input.array("Tags") else { throw DynamoDBError.constraint(nil, at: "tags", "Member must not be null") }
-        let tags = try Self.parseTags(list)
-        try mutateTable(name) { meta, _ in
-            for (k, v) in tags {
-                meta.tags.removeAll { $0.key == k }
-                meta.tags.append((k, v))
-            }
-            if meta.tags.count > 50 { throw DynamoDBError.limitExceeded("Tag count exceeds the maximum of 50 tags per resource") }
-        }
+        try addTags(try Self.parseTags(list), to: meta)
         return [:]
     }
 
+    /// Adds or replaces tags, keeping the table's order (TagResource, and the tagging API).
+    func addTags(_ tags: [(key: String, value: String)], to table: TableMeta) throws {
+        try mutateTable(table.name) { meta, _ in
+            TagList.merge(tags, into: &meta.tags)
+            if meta.tags.count > 50 { throw DynamoDBError.limitExceeded("Tag count exceeds the maximum of 50 tags per resource") }
+        }
+    }
+
+    func removeTags(_ keys: Set<String>, from table: TableMeta) throws {
+        try mutateTable(table.name) { meta, _ in meta.tags.removeAll { keys.contains($0.key) } }
+    }
+
     @Sendable func untagResource(_ input: OperationInput, _ context: AWSRequestContext) async throws -> JSONValue {
-        let name = try tableForARN(input).name
+        let meta = try tableForARN(input)
         guard let keys = try input.array("TagKeys") else { throw DynamoDBError.constraint(nil, at: "tagKeys", "Member must not be null") }
-        let remove = Set(keys.compactMap(\.stringValue))
-        try mutateTable(name) { meta, _ in meta.tags.removeAll { remove.contains($0.key) } }
+        try removeTags(Set(keys.compactMap(\.stringValue)), from: meta)
         return [:]
     }
 

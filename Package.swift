@@ -128,7 +128,10 @@ let package = Package(
         .testTarget(name: "CloudFormationServiceTests", dependencies: ["CloudFormationService"], swiftSettings: swiftSettings),
         .testTarget(name: "AppSyncServiceTests", dependencies: ["AppSyncService", "AWSCore", "SandboxStorage", .product(name: "GraphQL", package: "GraphQL")], swiftSettings: swiftSettings),
         .testTarget(name: "SandboxStorageTests", dependencies: ["SandboxStorage"], swiftSettings: swiftSettings),
-        .testTarget(name: "SandboxServerTests", dependencies: ["SandboxServer", .product(name: "X509", package: "swift-certificates"), .product(name: "SwiftASN1", package: "swift-asn1")], swiftSettings: swiftSettings),
+        .testTarget(name: "SandboxServerTests", dependencies: [
+            "SandboxServer", .product(name: "X509", package: "swift-certificates"), .product(name: "SwiftASN1", package: "swift-asn1"),
+            .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOWebSocket", package: "swift-nio"),
+        ], swiftSettings: swiftSettings),
         .testTarget(name: "DynamoDBServiceTests", dependencies: ["DynamoDBService"], swiftSettings: swiftSettings),
         .testTarget(name: "LogsServiceTests", dependencies: ["LogsService", "AWSCore", "SandboxStorage"], swiftSettings: swiftSettings),
         .testTarget(name: "XRayServiceTests", dependencies: ["XRayService", "AWSCore", "SandboxStorage"], swiftSettings: swiftSettings),

@@ -13,6 +13,8 @@ mutation-to-delivery including any queueing, with no coordinated omission.
 the classrooms (10× = 100 groups, 4,000 WSS connections), `--scale rate` the same 10 classrooms
 made K× as busy. Prints, per multiple, deliveries, losses, latency percentiles and both
 processes' CPU, then the highest multiple with every delivery made and p99 under 50 ms.
+`--stage prod` (default) deploys the production stack, whose API logs at ERROR level without
+X-Ray, as production does; `--stage stg` measures stg's ALL-level logging and X-Ray tracing too.
 `--idle 1000` instead opens that many idle subscribed connections and reports RSS per 1,000.
 
 Usage: bench/classroom.py [--multiple 1 2 5 10] [--scale groups|rate] [--seconds 30]
@@ -52,17 +54,24 @@ def classroom(args, endpoint, key, ca, server_pid, multiple):
     command = [args.load_client, "--endpoint", endpoint, "--api-key", key, "--ca", ca, "--groups", str(args.groups),
                "--nodes", str(args.nodes), "--rate", str(args.rate), "--events", str(args.events), "--seconds", str(args.seconds),
                "--multiple", str(multiple), "--scale", args.scale, "--threads", str(args.threads)]
-    cpu_before = cpu_seconds(server_pid)
-    run = subprocess.run(command, capture_output=True, text=True)
-    result = None
-    for line in run.stdout.splitlines():
+    # The server's CPU is read when the load starts (subscriptions ready) and when it reports, so
+    # set-up (joins, TLS handshakes) is not counted.
+    load = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    result, cpu_before, cpu_after = None, None, None
+    for line in load.stdout:
+        line = line.rstrip("\n")
         if line.startswith("RESULT "):
+            cpu_after = cpu_seconds(server_pid)
             result = json.loads(line[len("RESULT "):])
         else:
-            print("  " + line)
+            if "subscriptions ready" in line:
+                cpu_before = cpu_seconds(server_pid)
+            print("  " + line, flush=True)
+    stderr = load.stderr.read()
+    load.wait()
     if result is None:
-        raise RuntimeError(f"classroom-load failed ({run.returncode}): {run.stderr[-2000:]}")
-    result["server_cpu_s"] = cpu_seconds(server_pid) - cpu_before
+        raise RuntimeError(f"classroom-load failed ({load.returncode}): {stderr[-2000:]}")
+    result["server_cpu_s"] = cpu_after - cpu_before
     result["server_rss_mib"] = rss_mib(server_pid)
     return result
 
@@ -103,13 +112,13 @@ async def idle(args, endpoint, key, ca, server_pid):
 
 def start_server(args):
     port, data = free_port(), tempfile.mkdtemp(prefix="bench-classroom-")
-    server = subprocess.Popen([args.binary, "serve", "--port", str(port), "--data-dir", data, "--log-level", "warning"],
+    server = subprocess.Popen([args.binary, "serve", "--port", str(port), "--data-dir", data, "--log-level", "warning", "--stage", args.stage],
                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     while "For HTTPS" not in server.stdout.readline():
         pass
     cfn = boto3.client("cloudformation", endpoint_url=f"http://127.0.0.1:{port}", region_name="ap-northeast-1",
                        aws_access_key_id="test", aws_secret_access_key="test")
-    outputs = {o["OutputKey"]: o["OutputValue"] for o in cfn.describe_stacks(StackName="MeshV2Stack-stg")["Stacks"][0]["Outputs"]}
+    outputs = {o["OutputKey"]: o["OutputValue"] for o in cfn.describe_stacks(StackName="MeshV2Stack" if args.stage == "prod" else f"MeshV2Stack-{args.stage}")["Stacks"][0]["Outputs"]}
     return server, data, outputs["GraphQLApiEndpoint"], outputs["GraphQLApiKey"], str(Path(data) / "ca.pem")
 
 
@@ -129,6 +138,8 @@ def main():
     parser.add_argument("--multiple", type=float, nargs="+", default=[1])
     parser.add_argument("--scale", choices=["groups", "rate"], default="groups")
     parser.add_argument("--threads", type=int, default=1, help="event loop threads of the load client")
+    parser.add_argument("--stage", default="prod",
+                        help="the stage deployed: prod logs ERROR without verbose content and has X-Ray off; stg logs ALL and traces")
     parser.add_argument("--idle", type=int, default=0)
     parser.add_argument("--binary", default=str(ROOT / ".build" / "release" / "mesh-sandbox"))
     parser.add_argument("--load-client", default=str(ROOT / ".build" / "release" / "classroom-load"))
@@ -144,8 +155,8 @@ def main():
             stop_server(server, data)
         raise SystemExit(0 if ok else 1)
 
-    print("| multiple | groups × nodes | mutations/s | deliveries/s | lost / out of order / dup | p50 / p90 / p99 / max ms | server CPU | client CPU |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| multiple | groups × nodes | mutations/s | deliveries/s | lost / out of order / dup | p50 / p90 / p99 / max ms | server CPU | client CPU | server µs per delivery |")
+    print("|---|---|---|---|---|---|---|---|---|")
     rows, best = [], None
     for multiple in args.multiple:
         server, data, endpoint, key, ca = start_server(args)
@@ -158,7 +169,8 @@ def main():
             best = multiple
         print(f"| {multiple:g}× ({args.scale}) | {r['groups']} × {r['nodes']} | {r['mutations_per_s']:.0f} | {r['deliveries_per_s']:,.0f} | "
               f"{r['lost']} / {r['out_of_order']} / {r['duplicated']} | {r['p50_ms']:.1f} / {r['p90_ms']:.1f} / {r['p99_ms']:.1f} / {r['max_ms']:.0f} | "
-              f"{r['server_cpu_s'] / r['seconds'] * 100:.0f}% | {r['client_cpu_s'] / r['seconds'] * 100:.0f}% |", flush=True)
+              f"{r['server_cpu_s'] / r['seconds'] * 100:.0f}% | {r['client_cpu_s'] / r['seconds'] * 100:.0f}% | "
+              f"{r['server_cpu_s'] * 1e6 / max(1, r['received']):.1f} |", flush=True)
         rows.append(r)
     print(f"highest multiple sustained (no loss, no errors, p99 < 50 ms): {best if best is not None else 'none'}")
     print("RESULTS " + json.dumps(rows))

@@ -273,5 +273,6 @@ func run(_ options: Options) async throws -> Bool {
     return expected == totals.0 && errors == 0
 }
 
+setvbuf(stdout, nil, _IOLBF, 0)  // bench/classroom.py reads the progress lines as they come
 let ok = try await run(Options(CommandLine.arguments))
 exit(ok ? 0 : 1)

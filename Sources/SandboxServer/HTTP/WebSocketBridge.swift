@@ -11,6 +11,8 @@ struct WebSocketBridge: Sendable {
     let connections: SecureConnectionRegistry
     /// Largest message accepted from a client.
     let maxMessageBytes: Int
+    /// Where senders queue fan-out frames, per event loop.
+    let batches = FrameBatches()
 
     func shouldUpgrade(_ head: HTTPRequest, channel: any Channel)
         -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>>
@@ -24,7 +26,7 @@ struct WebSocketBridge: Sendable {
             let maxMessageBytes = maxMessageBytes
             return .upgrade(headers) { inbound, outbound, _ in
                 let (stream, continuation) = AsyncStream<AWSCore.WebSocketMessage>.makeStream()
-                let sender = Sender(outbound: outbound, channel: channel)
+                let sender = Sender(outbound: outbound, channel: channel, batch: batches.batch(for: channel.eventLoop))
                 async let sessionDone: Void = session.run(inbound: stream, sender: sender)
                 do {
                     for try await message in inbound.messages(maxSize: maxMessageBytes) {
@@ -46,6 +48,7 @@ struct WebSocketBridge: Sendable {
     struct Sender: WebSocketSender {
         let outbound: WebSocketOutboundWriter
         let channel: any Channel
+        let batch: FrameBatch
 
         func send(_ message: AWSCore.WebSocketMessage) async throws {
             switch message {
@@ -54,29 +57,15 @@ struct WebSocketBridge: Sendable {
             }
         }
 
-        /// Writes the frame straight into the channel: no task or actor hop per message (fan-out
-        /// sends tens of thousands a second). `writeAndFlush` from another thread runs on the
-        /// channel's event loop in submission order, ahead of anything `outbound` writes later.
+        /// Hands the frame straight to the channel's event loop: no task or actor hop per message
+        /// (fan-out sends tens of thousands a second), batched per loop, ahead of anything
+        /// `outbound` writes later.
         func enqueue(_ message: AWSCore.WebSocketMessage) {
-            let frame: WebSocketFrame
-            switch message {
-            case .text(let text):
-                frame = WebSocketFrame(fin: true, opcode: .text, data: Self.payload(text.utf8, allocator: channel.allocator))
-            case .binary(let bytes):
-                frame = WebSocketFrame(fin: true, opcode: .binary, data: Self.payload(bytes, allocator: channel.allocator))
+            let frame = switch message {
+            case .text(let text): FrameBatch.encode(opcode: .text, payload: text.utf8, allocator: channel.allocator)
+            case .binary(let bytes): FrameBatch.encode(opcode: .binary, payload: bytes, allocator: channel.allocator)
             }
-            channel.writeAndFlush(frame, promise: nil)
-        }
-
-        /// The payload with room in front for the frame header, so the encoder prepends it in
-        /// place and TLS seals header and payload as one record.
-        static func payload(_ bytes: some Collection<UInt8>, allocator: ByteBufferAllocator) -> ByteBuffer {
-            let headroom = 10  // the longest server frame header: 2 bytes + 8-byte length, no mask
-            var buffer = allocator.buffer(capacity: headroom + bytes.count)
-            buffer.moveWriterIndex(forwardBy: headroom)
-            buffer.moveReaderIndex(forwardBy: headroom)
-            buffer.writeBytes(bytes)
-            return buffer
+            batch.enqueue(frame, on: channel)
         }
 
         func close(code: UInt16, reason: String?) async throws {

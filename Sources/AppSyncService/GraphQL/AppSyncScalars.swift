@@ -10,13 +10,7 @@ import GraphQL
 enum AppSyncScalars {
     static let names = ["AWSDate", "AWSTime", "AWSDateTime", "AWSTimestamp", "AWSEmail", "AWSJSON", "AWSURL", "AWSPhone", "AWSIPAddress"]
 
-    private static let zone = #"(Z|[+-]\d{2}:\d{2}(:\d{2})?)"#
-    private static let time = #"([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?"#
-    private static let date = #"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])"#
     // NSRegularExpression is immutable and documented as safe to share between threads.
-    private static let dateRegex = pattern("^\(date)\(zone)?$")
-    private static let timeRegex = pattern("^\(time)\(zone)?$")
-    private static let dateTimeRegex = pattern("^\(date)T\(time)\(zone)$")
     private static let emailRegex = pattern(#"^[^@\s]+@[^@\s]+\.[^@\s]+$"#)
     private static let urlRegex = pattern(#"^[A-Za-z][A-Za-z0-9+.-]*:(//)?[^\s]+$"#)
     private static let phoneRegex = pattern(#"^\+?[0-9][0-9 ()\-.]{3,30}$"#)
@@ -32,9 +26,9 @@ enum AppSyncScalars {
     /// True when `value` is a valid string form of the scalar `name`.
     static func isValid(_ name: String, string value: String) -> Bool {
         switch name {
-        case "AWSDate": return matches(dateRegex, value)
-        case "AWSTime": return matches(timeRegex, value)
-        case "AWSDateTime": return matches(dateTimeRegex, value)
+        case "AWSDate": return ISO8601Scanner.matches(value) { $0.date() && $0.optionalZone() }
+        case "AWSTime": return ISO8601Scanner.matches(value) { $0.time() && $0.optionalZone() }
+        case "AWSDateTime": return ISO8601Scanner.matches(value) { $0.date() && $0.literal("T") && $0.time() && $0.zone() }
         case "AWSEmail": return matches(emailRegex, value)
         case "AWSURL": return matches(urlRegex, value)
         case "AWSPhone": return matches(phoneRegex, value)
@@ -109,5 +103,67 @@ enum AppSyncScalars {
         }
         if name == "AWSTimestamp", let map = value as? Map, case .number(let n) = map { return .number(Number(n.intValue)) }
         return try GraphQL.map(from: value)
+    }
+}
+
+/// Extended ISO 8601 as AppSync's date and time scalars accept it, read in one pass (every
+/// Mesh v2 message carries an `AWSDateTime`; a regular expression per value cost more than the rest
+/// of its checks):
+/// date `YYYY-MM-DD` (month 01–12, day 01–31), time `hh:mm[:ss[.f{1,9}]]` (hour 00–23, minute and
+/// second 00–59), zone `Z` or `±hh:mm[:ss]`.
+struct ISO8601Scanner {
+    private let bytes: [UInt8]
+    private var at = 0
+
+    static func matches(_ text: String, _ grammar: (inout ISO8601Scanner) -> Bool) -> Bool {
+        var scanner = ISO8601Scanner(bytes: Array(text.utf8))
+        return grammar(&scanner) && scanner.at == scanner.bytes.count
+    }
+
+    private init(bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
+    mutating func date() -> Bool {
+        guard let _ = digits(4), literal("-"), let month = digits(2), (1...12).contains(month), literal("-"),
+              let day = digits(2), (1...31).contains(day) else { return false }
+        return true
+    }
+
+    mutating func time() -> Bool {
+        guard let hour = digits(2), hour <= 23, literal(":"), let minute = digits(2), minute <= 59 else { return false }
+        guard literal(":") else { return true }
+        guard let second = digits(2), second <= 59 else { return false }
+        guard literal(".") else { return true }
+        var fraction = 0
+        while fraction < 9, digits(1) != nil { fraction += 1 }
+        return fraction > 0
+    }
+
+    mutating func zone() -> Bool {
+        if literal("Z") { return true }
+        guard literal("+") || literal("-"), digits(2) != nil, literal(":"), digits(2) != nil else { return false }
+        if literal(":") { return digits(2) != nil }
+        return true
+    }
+
+    mutating func optionalZone() -> Bool { at == bytes.count || zone() }
+
+    mutating func literal(_ character: Unicode.Scalar) -> Bool {
+        guard at < bytes.count, bytes[at] == UInt8(ascii: character) else { return false }
+        at += 1
+        return true
+    }
+
+    /// Exactly `count` ASCII digits, as a number.
+    private mutating func digits(_ count: Int) -> Int? {
+        guard bytes.count - at >= count else { return nil }
+        var value = 0
+        for byte in bytes[at..<at + count] {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            value = value * 10 + Int(byte - UInt8(ascii: "0"))
+        }
+        at += count
+        return value
     }
 }

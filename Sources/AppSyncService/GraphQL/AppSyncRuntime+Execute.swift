@@ -42,7 +42,7 @@ extension AppSyncRuntime {
             (response, errors) = await executeWithLibrary(document, variables: variables, operationName: operationName, caller: caller)
         }
         let published = operation(in: document, named: operationName)
-            .map { self.publications(of: $0, data: response["data"], errors: errors, document: document) } ?? []
+            .map { self.publications(of: $0, data: response["data"], errors: errors, fragments: parsed.fragments) } ?? []
         return ExecutionOutcome(response: response, publications: published)
     }
 
@@ -85,9 +85,9 @@ extension AppSyncRuntime {
     }
 
     /// Mutation fields that succeeded (non-null, no error under them) and that some subscription listens to.
-    private func publications(of operation: OperationDefinition, data: JSONValue?, errors: [GraphQLError], document: Document) -> [Publication] {
+    private func publications(of operation: OperationDefinition, data: JSONValue?, errors: [GraphQLError],
+                              fragments: [String: FragmentDefinition]) -> [Publication] {
         guard operation.operation == .mutation, !subscriptionsByMutation.isEmpty, case .object(let data)? = data else { return [] }
-        let fragments = Self.fragments(document)
         var out: [Publication] = []
         for field in Self.topLevelFields(operation.selectionSet, fragments: fragments) {
             let name = field.name.value

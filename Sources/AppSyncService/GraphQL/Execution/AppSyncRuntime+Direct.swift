@@ -7,12 +7,15 @@ import GraphQL
 final class ParsedDocument: @unchecked Sendable {
     let document: Document
     let fragments: [String: FragmentDefinition]
+    /// The named operations (only these names, and none, get a cache entry).
+    let operationNames: Set<String>
     private let lock = NSLock()
     private var operations: [String?: PreparedOperation] = [:]
 
     init(_ document: Document) {
         self.document = document
         fragments = AppSyncRuntime.fragments(document)
+        operationNames = Set(document.definitions.compactMap { ($0 as? OperationDefinition)?.name?.value })
     }
 
     func operation(named name: String?, prepare: () -> PreparedOperation) -> PreparedOperation {
@@ -38,7 +41,9 @@ extension AppSyncRuntime {
     func executeDirectly(_ parsed: ParsedDocument, variables: JSONObject, operationName: String?, caller: CallerInfo) async
         -> (data: JSONValue, errors: [GraphQLError])?
     {
-        guard case .ready(let operation, let definitions, let cached) = parsed.operation(named: operationName, prepare: {
+        // An unknown operation name is GraphQLSwift's to report.
+        guard operationName.map(parsed.operationNames.contains) ?? true,
+              case .ready(let operation, let definitions, let cached) = parsed.operation(named: operationName, prepare: {
             prepare(parsed, operationName: operationName)
         }) else { return nil }
         let plan: OperationPlan

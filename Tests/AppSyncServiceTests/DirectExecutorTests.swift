@@ -140,6 +140,34 @@ import Testing
         return JSONValue.object(o).serializedString()
     }
 
+    /// The Mesh-shaped fixture: AppSync's error shapes, null propagation, AWS scalars, the NONE data source.
+    @Test func sameResponsesOnTheMeshFixture() async throws {
+        let f = try Fixture.make()
+        try f.backend.deleteResolver(apiId: f.apiId, typeName: "Query", fieldName: "hello")
+        let runtime = try #require(try f.backend.runtime(apiId: f.apiId))
+        let cases: [(String, JSONObject)] = [
+            (#"mutation { createGroup(name: "broken", hostId: "h", domain: "d", useWebSocket: true) { id name } }"#, [:]),
+            (#"mutation { createGroup(name: "fail", hostId: "h", domain: "d", useWebSocket: true) { id } }"#, [:]),
+            (#"mutation C($n: String!) { createGroup(name: $n, hostId: "h", domain: "d", useWebSocket: false) { id fullId expiresAt heartbeatIntervalSeconds } }"#, ["n": "a"]),
+            (#"query { listGroupsByDomain(domain: "nowhere") { id } }"#, [:]),
+            (#"query { listGroupsByDomain(domain: "d") { id domain expiresAt useWebSocket pollingIntervalSeconds } }"#, [:]),
+            (#"{ getNodeStatus(nodeId: "n1") { nodeId } hello unimplemented }"#, [:]),
+            (#"mutation { echo(text: "hi", when: "2026-01-11T09:55:15.123Z", meta: "{\"a\":1}") { text when meta } }"#, [:]),
+            ("mutation($w: AWSDateTime, $m: AWSJSON) { echo(when: $w, meta: $m) { when meta } }", ["w": "2026-01-11T09:55:15Z", "m": ["a": [1, 2]]]),
+            ("mutation($w: AWSDateTime) { echo(when: $w) { when } }", ["w": "yesterday"]),
+            ("mutation R($g: ID!, $d: [SensorDataInput!]!) { reportDataByNode(groupId: $g, domain: \"d\", nodeId: \"ghost\", data: $d) { groupId } }",
+             ["g": "g1", "d": ["key": "k", "value": "v"]]),
+            ("mutation R($g: ID!, $d: [SensorDataInput!]!) { a: reportDataByNode(groupId: $g, domain: \"d\", nodeId: \"n\", data: $d) { nodeStatus { data { key value } timestamp } } b: dissolveGroup(groupId: $g, domain: \"d\", hostId: \"h\") { groupDissolve { message } } }",
+             ["g": "g1", "d": [["key": "k", "value": "v"]]]),
+        ]
+        for (query, variables) in cases {
+            let parsed = try runtime.parsedDocument(for: query).get()
+            let library = await runtime.executeWithLibrary(parsed.document, variables: variables, operationName: nil, caller: Self.caller)
+            let outcome = await runtime.execute(query: query, variables: variables, operationName: nil, caller: Self.caller)
+            #expect(Self.normalized(outcome.response) == Self.normalized(library.response), "\(query)")
+        }
+    }
+
     @Test func publicationsAreComputedFromTheDirectResult() async throws {
         let f = try Fixture.make()
         let runtime = try #require(try f.backend.runtime(apiId: f.apiId))

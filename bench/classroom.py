@@ -18,7 +18,7 @@ X-Ray, as production does; `--stage stg` measures stg's ALL-level logging and X-
 `--idle 1000` instead opens that many idle subscribed connections and reports RSS per 1,000.
 
 Usage: bench/classroom.py [--multiple 1 2 5 10] [--scale groups|rate] [--seconds 30]
-                          [--groups 10] [--nodes 40] [--rate 15] [--events 2] [--threads 1]
+                          [--groups 10] [--nodes 40] [--rate 15] [--events 2] [--threads 2]
                           [--idle N] [--binary .build/release/mesh-sandbox]
 """
 import argparse
@@ -137,7 +137,7 @@ def main():
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--multiple", type=float, nargs="+", default=[1])
     parser.add_argument("--scale", choices=["groups", "rate"], default="groups")
-    parser.add_argument("--threads", type=int, default=1, help="event loop threads of the load client")
+    parser.add_argument("--threads", type=int, default=2, help="event loop threads of the load client")
     parser.add_argument("--stage", default="prod",
                         help="the stage deployed: prod logs ERROR without verbose content and has X-Ray off; stg logs ALL and traces")
     parser.add_argument("--idle", type=int, default=0)

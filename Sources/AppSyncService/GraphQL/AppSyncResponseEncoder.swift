@@ -10,9 +10,13 @@ struct AppSyncResponseEncoder {
     let schema: GraphQLSchema
 
     func encode(_ result: GraphQLResult) -> JSONValue {
+        encode(data: result.data.map(MapJSON.json(from:)) ?? .null, errors: result.errors)
+    }
+
+    func encode(data: JSONValue, errors: [GraphQLError]) -> JSONValue {
         var out = JSONObject()
-        out["data"] = result.data.map(MapJSON.json(from:)) ?? .null
-        if !result.errors.isEmpty { out["errors"] = .array(result.errors.map(encode)) }
+        out["data"] = data
+        if !errors.isEmpty { out["errors"] = .array(errors.map(encode)) }
         return .object(out)
     }
 

@@ -23,37 +23,55 @@ extension AppSyncRuntime {
     /// Runs a query or mutation: `{data, errors}` in AppSync's shape, plus the mutation results to fan out.
     func execute(query: String, variables: JSONObject, operationName: String?, caller: CallerInfo,
                  observation: RequestObservation? = nil) async -> ExecutionOutcome {
-        let document: Document
         let parseStart = observation?.offset() ?? 0
-        let parsed = self.document(for: query)
+        let parsedOutcome = parsedDocument(for: query)
         if let observation {
             // Parsing and validation happen together (and are cached by query text): one figure for both.
             let end = observation.offset()
             observation.parsing = (parseStart, end - parseStart)
             observation.validation = (end, 0)
         }
-        switch parsed {
-        case .success(let d): document = d
+        let parsed: ParsedDocument
+        switch parsedOutcome {
+        case .success(let d): parsed = d
         case .failure(let failure): return ExecutionOutcome(response: failure.response, publications: [])
         }
+        let document = parsed.document
         if let problems = Self.variableProblems(document, operationName: operationName, variables: variables) {
             return ExecutionOutcome(response: ["data": .null, "errors": .array(problems.map(\.json))], publications: [])
         }
+        let encoder = AppSyncResponseEncoder(schema: schema)
+        let response: JSONValue
+        let errors: [GraphQLError]
+        // The direct executor runs queries and mutations; GraphQLSwift runs what it declines.
+        if let direct = await executeDirectly(parsed, variables: variables, operationName: operationName, caller: caller, observation: observation) {
+            response = encoder.encode(data: direct.data, errors: direct.errors)
+            errors = direct.errors
+        } else {
+            (response, errors) = await executeWithLibrary(document, variables: variables, operationName: operationName, caller: caller,
+                                                          observation: observation)
+        }
+        let published = operation(in: document, named: operationName)
+            .map { self.publications(of: $0, data: response["data"], errors: errors, fragments: parsed.fragments) } ?? []
+        return ExecutionOutcome(response: response, publications: published)
+    }
+
+    /// GraphQLSwift's `execute`, through the resolvers installed on the schema.
+    func executeWithLibrary(_ document: Document, variables: JSONObject, operationName: String?, caller: CallerInfo,
+                            observation: RequestObservation? = nil) async
+        -> (response: JSONValue, errors: [GraphQLError])
+    {
         let context = ExecutionContextBox(caller: caller, variables: variables)
         context.observation = observation
         var variableMaps: [String: Map] = [:]
         for (k, v) in variables { variableMaps[k] = MapJSON.map(from: v) }
-        let result: GraphQLResult
         do {
-            result = try await GraphQL.execute(schema: schema, documentAST: document, rootValue: JSONObject(), context: context,
-                                               variableValues: variableMaps, operationName: operationName)
+            let result = try await GraphQL.execute(schema: schema, documentAST: document, rootValue: JSONObject(), context: context,
+                                                   variableValues: variableMaps, operationName: operationName)
+            return (AppSyncResponseEncoder(schema: schema).encode(result), result.errors)
         } catch {
-            return ExecutionOutcome(response: ["data": .null, "errors": [["message": .string("\(error)")]]], publications: [])
+            return (["data": .null, "errors": [["message": .string("\(error)")]]], [])
         }
-        let response = AppSyncResponseEncoder(schema: schema).encode(result)
-        let published = operation(in: document, named: operationName)
-            .map { self.publications(of: $0, data: response["data"], errors: result.errors, document: document) } ?? []
-        return ExecutionOutcome(response: response, publications: published)
     }
 
     /// Missing non-null variables, worded as graphql-java words them (the library's message differs).
@@ -79,9 +97,9 @@ extension AppSyncRuntime {
     }
 
     /// Mutation fields that succeeded (non-null, no error under them) and that some subscription listens to.
-    private func publications(of operation: OperationDefinition, data: JSONValue?, errors: [GraphQLError], document: Document) -> [Publication] {
+    private func publications(of operation: OperationDefinition, data: JSONValue?, errors: [GraphQLError],
+                              fragments: [String: FragmentDefinition]) -> [Publication] {
         guard operation.operation == .mutation, !subscriptionsByMutation.isEmpty, case .object(let data)? = data else { return [] }
-        let fragments = Self.fragments(document)
         var out: [Publication] = []
         for field in Self.topLevelFields(operation.selectionSet, fragments: fragments) {
             let name = field.name.value

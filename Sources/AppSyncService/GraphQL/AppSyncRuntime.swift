@@ -54,6 +54,10 @@ public final class AppSyncRuntime: @unchecked Sendable {
     let observability: APIObservability
     /// Mutation field → subscription fields whose `@aws_subscribe(mutations:)` lists it.
     let subscriptionsByMutation: [String: [String]]
+    /// Resolver records by type and field name, with their implementations.
+    let bindings: [String: [String: ResolverBinding]]
+    /// The query and mutation types: their fields without a resolver return null.
+    let rootTypes: Set<String>
     private let documents = DocumentCache()
     let projections = ProjectionCache()
 
@@ -75,33 +79,36 @@ public final class AppSyncRuntime: @unchecked Sendable {
             }
         }
         subscriptionsByMutation = byMutation
-        installResolvers(resolvers, providers: providers)
+        var bindings: [String: [String: ResolverBinding]] = [:]
+        for record in resolvers {
+            let implementation = providers.lazy.compactMap { $0.implementation(for: record, api: api) }.first
+            bindings[record.typeName, default: [:]][record.fieldName] = ResolverBinding(record: record, implementation: implementation)
+        }
+        self.bindings = bindings
+        rootTypes = Set([schema.queryType?.name, schema.mutationType?.name].compactMap { $0 })
+        installResolvers()
     }
 
     // MARK: Resolver installation
 
-    private func installResolvers(_ resolvers: [ResolverRecord], providers: [any AppSyncResolverProvider]) {
-        var byType: [String: [String: ResolverRecord]] = [:]
-        for r in resolvers { byType[r.typeName, default: [:]][r.fieldName] = r }
-        let rootNames = Set([schema.queryType?.name, schema.mutationType?.name].compactMap { $0 })
+    /// Installs the resolvers on the schema for GraphQLSwift's `execute` (introspection, subscriptions,
+    /// and whatever the direct executor leaves to it).
+    private func installResolvers() {
         let subscriptionName = schema.subscriptionType?.name
         let api = api
         for (typeName, type) in schema.typeMap where !typeName.hasPrefix("__") {
             guard let object = type as? GraphQLObjectType else { continue }
-            var bound: [String: (ResolverRecord, (any FieldResolverImplementation)?)] = [:]
-            for (field, record) in byType[typeName] ?? [:] {
-                bound[field] = (record, providers.lazy.compactMap { $0.implementation(for: record, api: api) }.first)
-            }
+            let bound = bindings[typeName] ?? [:]
             let original = object.fields
-            let isRoot = rootNames.contains(typeName)
+            let isRoot = rootTypes.contains(typeName)
             let isSubscription = typeName == subscriptionName
             object.fields = {
                 let fields = try original()
                 for (name, field) in fields {
                     if isSubscription {
                         field.resolve = Self.subscriptionResolve
-                    } else if let (record, implementation) = bound[name] {
-                        field.resolve = Self.makeResolve(record: record, implementation: implementation, api: api)
+                    } else if let binding = bound[name] {
+                        field.resolve = Self.makeResolve(binding, api: api)
                     } else if isRoot {
                         // AppSync: a root field without a resolver returns null.
                         field.resolve = { _, _, _, info in
@@ -133,37 +140,19 @@ public final class AppSyncRuntime: @unchecked Sendable {
         return source as? JSONObject
     }
 
-    static func makeResolve(record: ResolverRecord, implementation: (any FieldResolverImplementation)?, api: AppSyncAPIInfo) -> GraphQLFieldResolve {
+    static func makeResolve(_ binding: ResolverBinding, api: AppSyncAPIInfo) -> GraphQLFieldResolve {
         { source, args, context, info in
-            guard let implementation else { throw AppSyncResolverError.notImplemented(record, api: api) }
             let box = context as? ExecutionContextBox
             let request = ResolverRequest(
-                api: api, resolver: record, typeName: info.parentType.name, fieldName: info.fieldName,
+                api: api, resolver: binding.record, typeName: info.parentType.name, fieldName: info.fieldName,
                 arguments: MapJSON.json(from: args).objectValue ?? [:],
                 source: (source as? JSONObject).map(JSONValue.object) ?? .null,
                 selectionSetList: SelectionSetList.make(info.fieldASTs, fragments: info.fragments),
                 variables: box?.variables ?? [:], headers: box?.caller.headers ?? [:],
                 sourceIP: box?.caller.sourceIP, apiKey: box?.caller.apiKey)
-            let observation = box?.observation
-            let startOffset = observation?.offset() ?? 0
-            let outcome: Result<JSONValue, AppSyncResolverError>
-            do {
-                if let trace = TraceRecorder.current {
-                    outcome = .success(try await trace.measure("\(info.parentType.name).\(info.fieldName)") { try await implementation.resolve(request) })
-                } else {
-                    outcome = .success(try await implementation.resolve(request))
-                }
-            } catch let error as AppSyncResolverError {
-                outcome = .failure(error)
-            } catch {
-                outcome = .failure(AppSyncResolverError(type: "InternalFailure", message: String(describing: error)))
-            }
-            if let observation {
-                observation.fieldResolved(path: info.path.elements.map(Self.pathElement), parentType: info.parentType.name, fieldName: info.fieldName,
-                                          returnType: GraphQLTypeText.text(info.returnType), arguments: request.arguments, source: request.source,
-                                          result: outcome, startOffset: startOffset, duration: observation.offset() - startOffset)
-            }
-            let value = ExecutionValue.from(try outcome.get())
+            let value = ExecutionValue.from(try await binding.resolve(
+                request, api: api, observation: box?.observation,
+                path: info.path.elements.map(Self.pathElement), returnType: GraphQLTypeText.text(info.returnType)))
             try NonNullViolation.check(value, info)
             return value
         }
@@ -178,14 +167,20 @@ public final class AppSyncRuntime: @unchecked Sendable {
 
     // MARK: Documents
 
-    /// The parsed, validated document for `query`, cached by its text (validation dominates the cost).
+    /// The parsed, validated document for `query`.
     func document(for query: String) -> Result<Document, DocumentFailure> {
+        parsedDocument(for: query).map(\.document)
+    }
+
+    /// The parsed, validated document for `query` with its execution plans, cached by its text
+    /// (validation dominates the cost).
+    func parsedDocument(for query: String) -> Result<ParsedDocument, DocumentFailure> {
         if let cached = documents.get(query) { return cached }
-        let outcome: Result<Document, DocumentFailure>
+        let outcome: Result<ParsedDocument, DocumentFailure>
         do {
             let document = try parse(source: Source(body: query, name: "GraphQL request"))
             let issues = AppSyncValidator(schema: schema).validate(document)
-            outcome = issues.isEmpty ? .success(document) : .failure(DocumentFailure(issues: issues))
+            outcome = issues.isEmpty ? .success(ParsedDocument(document)) : .failure(DocumentFailure(issues: issues))
         } catch let error as GraphQLError {
             // graphql-java: `Invalid Syntax : offending token '<EOF>' at line 1 column 9`.
             let loc = error.locations.first
@@ -221,12 +216,12 @@ public final class AppSyncRuntime: @unchecked Sendable {
 /// Parsed documents by query text, bounded.
 final class DocumentCache: @unchecked Sendable {
     private let lock = NSLock()
-    private var entries: [String: Result<Document, AppSyncRuntime.DocumentFailure>] = [:]
+    private var entries: [String: Result<ParsedDocument, AppSyncRuntime.DocumentFailure>] = [:]
     private let limit = 2_000
 
-    func get(_ key: String) -> Result<Document, AppSyncRuntime.DocumentFailure>? { lock.withLock { entries[key] } }
+    func get(_ key: String) -> Result<ParsedDocument, AppSyncRuntime.DocumentFailure>? { lock.withLock { entries[key] } }
 
-    func put(_ key: String, _ value: Result<Document, AppSyncRuntime.DocumentFailure>) {
+    func put(_ key: String, _ value: Result<ParsedDocument, AppSyncRuntime.DocumentFailure>) {
         lock.withLock {
             if entries.count >= limit { entries.removeAll(keepingCapacity: true) }
             entries[key] = value

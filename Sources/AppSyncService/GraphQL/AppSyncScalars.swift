@@ -93,6 +93,9 @@ enum AppSyncScalars {
         return .undefined
     }
 
+    /// Scalars whose `serialize` returns a string value unchanged (the direct executor skips the call).
+    static func serializesStringsAsIs(_ name: String) -> Bool { name != "AWSTimestamp" && names.contains(name) }
+
     static func serialize(_ name: String, _ value: Any) throws -> Map {
         if name == "AWSJSON" {
             // A resolver may return any JSON value for an AWSJSON field; clients receive its text.

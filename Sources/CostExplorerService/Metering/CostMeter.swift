@@ -6,15 +6,7 @@ public import SandboxStorage
 /// in memory per hour and usage key, and ``flush()`` stores them with the tags each resource has
 /// at that moment (Cost Explorer attributes usage to the tags a resource had when it was used).
 public final class CostMeter: UsageMeter, @unchecked Sendable {
-    struct Key: Hashable {
-        var hour: Int64
-        var accountID: String
-        var region: String
-        var service: String
-        var usageType: String
-        var operation: String
-        var resourceARN: String
-    }
+    typealias Key = UsageKey
 
     public static let migrations = CostStore.migrations
 
@@ -63,9 +55,9 @@ public final class CostMeter: UsageMeter, @unchecked Sendable {
             }
         }
         let lines = batch.map { key, quantity in
-            UsageLine(hour: key.hour, accountID: key.accountID, region: key.region, service: key.service,
-                      usageType: prices.billedUsageType(key.usageType, region: key.region), operation: key.operation,
-                      resourceARN: key.resourceARN, tags: tags[key.resourceARN] ?? tags[key.resourceARN + ":*"] ?? [:], quantity: quantity)
+            var billed = key
+            billed.usageType = prices.billedUsageType(key.usageType, region: key.region)
+            return UsageLine(key: billed, tags: tags[key.resourceARN] ?? tags[key.resourceARN + ":*"] ?? [:], quantity: quantity)
         }
         try store.add(lines)
     }

@@ -2,21 +2,30 @@ import AWSCore
 import Foundation
 import SandboxStorage
 
-/// One stored line of usage: an hour's quantity of one usage type on one resource, with the tags
-/// the resource had when the hour was flushed.
-struct UsageLine: Sendable, Equatable {
+/// What usage adds up under: an hour of one usage type on one resource.
+struct UsageKey: Hashable, Sendable {
     /// Start of the hour, seconds since 1970.
     var hour: Int64
     var accountID: String
     var region: String
     var service: String
-    /// As billed, region prefix included (`APN1-ReadRequestUnits`).
+    /// As billed, region prefix included (`APN1-ReadRequestUnits`), once stored; the meter keeps
+    /// the service's name for it (`ReadRequestUnits`) until it flushes.
     var usageType: String
     var operation: String
     /// Empty when the usage belongs to no resource.
     var resourceARN: String
+}
+
+/// One stored line of usage: an hour's quantity of one usage type on one resource, with the tags
+/// the resource had when the hour was flushed.
+@dynamicMemberLookup
+struct UsageLine: Sendable, Equatable {
+    var key: UsageKey
     var tags: [String: String]
     var quantity: Double
+
+    subscript<T>(dynamicMember member: KeyPath<UsageKey, T>) -> T { key[keyPath: member] }
 }
 
 /// Usage lines in SQLite: added to (never rewritten) as the meter flushes.
@@ -52,8 +61,8 @@ struct CostStore: Sendable {
                 SELECT hour, region, service, usage_type, operation, resource, tags, quantity FROM ce_usage
                 WHERE account = ? AND hour >= ? AND hour < ? ORDER BY hour
                 """, [.text(accountID), .integer(start), .integer(end)]) { row in
-                UsageLine(hour: row.int(0), accountID: accountID, region: row.text(1) ?? "", service: row.text(2) ?? "",
-                          usageType: row.text(3) ?? "", operation: row.text(4) ?? "", resourceARN: row.text(5) ?? "",
+                UsageLine(key: UsageKey(hour: row.int(0), accountID: accountID, region: row.text(1) ?? "", service: row.text(2) ?? "",
+                                        usageType: row.text(3) ?? "", operation: row.text(4) ?? "", resourceARN: row.text(5) ?? ""),
                           tags: Self.decode(row.text(6) ?? "{}"), quantity: row.double(7))
             }
         }

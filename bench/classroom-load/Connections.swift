@@ -56,23 +56,24 @@ final class GraphQLConnection: ChannelInboundHandler, @unchecked Sendable {
         return handler
     }
 
+    /// The event loop the connection runs on (drive it from there to skip a hop per request).
+    var loop: EventLoop { channel.eventLoop }
+
     /// Sends `body` (a GraphQL request's JSON) and completes with the reply's body.
     func post(_ body: String) -> EventLoopFuture<ByteBuffer> {
-        let loop = channel.eventLoop
-        return loop.flatSubmit { [self] in
-            let promise = loop.makePromise(of: ByteBuffer.self)
-            pending.append(promise)
-            var headers = NIOHTTP1.HTTPHeaders()
-            headers.add(name: "host", value: "\(target.host):\(target.port)")
-            headers.add(name: "content-type", value: "application/json")
-            headers.add(name: "x-api-key", value: target.apiKey)
-            headers.add(name: "content-length", value: String(body.utf8.count))
-            channel.write(HTTPClientRequestPart.head(HTTPRequestHead(version: .http1_1, method: .POST, uri: target.graphQLPath, headers: headers)),
-                          promise: nil)
-            channel.write(HTTPClientRequestPart.body(.byteBuffer(channel.allocator.buffer(string: body))), promise: nil)
-            channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
-            return promise.futureResult
-        }
+        guard loop.inEventLoop else { return loop.flatSubmit { self.post(body) } }
+        let promise = loop.makePromise(of: ByteBuffer.self)
+        pending.append(promise)
+        var headers = NIOHTTP1.HTTPHeaders()
+        headers.add(name: "host", value: "\(target.host):\(target.port)")
+        headers.add(name: "content-type", value: "application/json")
+        headers.add(name: "x-api-key", value: target.apiKey)
+        headers.add(name: "content-length", value: String(body.utf8.count))
+        channel.write(HTTPClientRequestPart.head(HTTPRequestHead(version: .http1_1, method: .POST, uri: target.graphQLPath, headers: headers)),
+                      promise: nil)
+        channel.write(HTTPClientRequestPart.body(.byteBuffer(channel.allocator.buffer(string: body))), promise: nil)
+        channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
+        return promise.futureResult
     }
 
     /// Posts and parses the reply; GraphQL errors become thrown errors.
@@ -262,7 +263,7 @@ final class SubscriberConnection: ChannelInboundHandler, @unchecked Sendable {
     }
 
     /// The index just past the first `needle` at or after `start`.
-    private static func find(_ needle: StaticString, in bytes: UnsafeRawBufferPointer, from start: Int) -> Int? {
+    static func find(_ needle: StaticString, in bytes: UnsafeRawBufferPointer, from start: Int) -> Int? {
         let n = needle.utf8CodeUnitCount
         guard n > 0, bytes.count - start >= n, let base = bytes.baseAddress else { return nil }
         let first = Int32(needle.utf8Start.pointee)

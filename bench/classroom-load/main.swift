@@ -140,7 +140,8 @@ final class GroupDriver: @unchecked Sendable {
             self.outstanding -= 1
             switch result {
             case .success(let reply):
-                if reply.readableBytesView.firstRange(of: Array(#""errors""#.utf8)) != nil { self.failed(String(buffer: reply)) }
+                // A byte scan: the generic `firstRange(of:)` cost the client a seventh of its CPU.
+                if reply.withUnsafeReadableBytes({ SubscriberConnection.find(#""errors""#, in: $0, from: 0) }) != nil { self.failed(String(buffer: reply)) }
             case .failure(let error):
                 self.failed("\(error)")
             }
@@ -232,7 +233,7 @@ func run(_ options: Options) async throws -> Bool {
     for (g, group) in groups.enumerated() {
         let connection = try await GraphQLConnection.connect(target, group: elg)
         drivers.append(GroupDriver(index: g, id: group.id, domain: group.domain, nodes: options.nodes, connection: connection,
-                                   loop: elg.next(), reportsPerSecond: reportRate, eventsPerSecond: eventRate))
+                                   loop: connection.loop, reportsPerSecond: reportRate, eventsPerSecond: eventRate))
     }
     let cpuBefore = cpuSeconds()
     let start = monotonicNanos() + 100_000_000

@@ -55,8 +55,9 @@ extension AppSyncBackend {
         for publication in outcome.publications { hub.publish(apiId: runtime.api.apiId, publication) }
         let hasErrors = !(outcome.response["errors"]?.arrayValue?.isEmpty ?? true)
         if let recorder {
-            var http: JSONObject = ["request": ["method": "POST", "url": .string(graphqlURL(apiId: runtime.api.apiId))], "response": ["status": 200]]
-            if let ip = caller.sourceIP { http["request"] = ["method": "POST", "url": .string(graphqlURL(apiId: runtime.api.apiId)), "client_ip": .string(ip)] }
+            var request: JSONObject = ["method": "POST", "url": .string(graphqlURL(apiId: runtime.api.apiId))]
+            if let ip = caller.sourceIP { request["client_ip"] = .string(ip) }
+            let http: JSONObject = ["request": .object(request), "response": ["status": 200]]
             var fields: JSONObject = ["http": .object(http), "resource_arn": .string(runtime.api.arn),
                                       "aws": ["api_id": .string(runtime.api.apiId), "request_id": .string(requestID)]]
             if hasErrors { fields["error"] = true }

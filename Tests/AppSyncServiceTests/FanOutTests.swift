@@ -9,8 +9,6 @@ final class RecordingSender: WebSocketSender, @unchecked Sendable {
     private var sent: [String] = []
     private(set) var closed: UInt16?
 
-    func send(_ message: WebSocketMessage) async throws { enqueue(message) }
-
     func enqueue(_ message: WebSocketMessage) {
         if case .text(let t) = message { lock.withLock { sent.append(t) } }
     }

@@ -6,10 +6,9 @@ public enum WebSocketMessage: Sendable, Equatable {
 
 /// Sends to one WebSocket peer.
 public protocol WebSocketSender: Sendable {
-    func send(_ message: WebSocketMessage) async throws
-    /// Queues a message without waiting: for fan-out, which calls it under its own lock.
-    /// Messages queued in one order (by one caller, or under one lock) reach the peer in that
-    /// order, after any queued before; once the connection closed they are dropped.
+    /// Queues a message without waiting (fan-out calls it under its own lock). It is the one way
+    /// to send, so messages queued in one order (by one caller, or under one lock) reach the peer
+    /// in that order; once the connection closed they are dropped.
     func enqueue(_ message: WebSocketMessage)
     /// Closes with a close code (1000 normal, 4xxx application) and reason.
     func close(code: UInt16, reason: String?) async throws

@@ -50,13 +50,6 @@ struct WebSocketBridge: Sendable {
         let channel: any Channel
         let batch: FrameBatch
 
-        func send(_ message: AWSCore.WebSocketMessage) async throws {
-            switch message {
-            case .text(let text): try await outbound.write(.text(text))
-            case .binary(let bytes): try await outbound.write(.binary(ByteBuffer(bytes: bytes)))
-            }
-        }
-
         /// Hands the frame straight to the channel's event loop: no task or actor hop per message
         /// (fan-out sends tens of thousands a second), batched per loop, ahead of anything
         /// `outbound` writes later.
@@ -83,9 +76,7 @@ struct EchoWebSocketEndpoint: WebSocketEndpoint {
 
     struct Session: WebSocketSession {
         func run(inbound: AsyncStream<AWSCore.WebSocketMessage>, sender: any WebSocketSender) async {
-            for await message in inbound {
-                do { try await sender.send(message) } catch { return }
-            }
+            for await message in inbound { sender.enqueue(message) }
         }
     }
 }

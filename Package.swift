@@ -109,7 +109,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        // The fan-out benchmark's load client (bench/fanout.py runs it); not part of the sandbox binary.
+        // The fan-out benchmark's load client (bench/classroom.py runs it); not part of the sandbox binary.
         .executableTarget(
             name: "classroom-load",
             dependencies: [

@@ -51,6 +51,8 @@ def cpu_seconds(pid):
 
 def classroom(args, endpoint, key, ca, server_pid, multiple):
     """One run of the native load client at `multiple`; returns its summary plus the server's CPU and RSS."""
+    if args.plain:  # the sandbox serves HTTP and HTTPS on the same port
+        endpoint = endpoint.replace("https://", "http://")
     command = [args.load_client, "--endpoint", endpoint, "--api-key", key, "--ca", ca, "--groups", str(args.groups),
                "--nodes", str(args.nodes), "--rate", str(args.rate), "--events", str(args.events), "--seconds", str(args.seconds),
                "--multiple", str(multiple), "--scale", args.scale, "--threads", str(args.threads)]
@@ -112,7 +114,8 @@ async def idle(args, endpoint, key, ca, server_pid):
 
 def start_server(args):
     port, data = free_port(), tempfile.mkdtemp(prefix="bench-classroom-")
-    server = subprocess.Popen([args.binary, "serve", "--port", str(port), "--data-dir", data, "--log-level", "warning", "--stage", args.stage],
+    server = subprocess.Popen([args.binary, "serve", "--port", str(port), "--data-dir", data, "--log-level", "warning", "--stage", args.stage]
+                              + (["--in-memory"] if args.in_memory else []),
                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     while "For HTTPS" not in server.stdout.readline():
         pass
@@ -140,6 +143,9 @@ def main():
     parser.add_argument("--threads", type=int, default=2, help="event loop threads of the load client")
     parser.add_argument("--stage", default="prod",
                         help="the stage deployed: prod logs ERROR without verbose content and has X-Ray off; stg logs ALL and traces")
+    parser.add_argument("--plain", action="store_true",
+                        help="HTTP and ws:// instead of HTTPS and wss:// (the same port serves both)")
+    parser.add_argument("--in-memory", action="store_true", help="run the sandbox with --in-memory (no database file)")
     parser.add_argument("--idle", type=int, default=0)
     parser.add_argument("--binary", default=str(ROOT / ".build" / "release" / "mesh-sandbox"))
     parser.add_argument("--load-client", default=str(ROOT / ".build" / "release" / "classroom-load"))
@@ -167,6 +173,7 @@ def main():
         sustained = r["lost"] == 0 and r["mutation_errors"] == 0 and r["p99_ms"] < 50
         if sustained:
             best = multiple
+        print("  worst latency of each second (ms): " + " ".join(str(ms) for ms in r.get("max_ms_by_second", [])), flush=True)
         print(f"| {multiple:g}× ({args.scale}) | {r['groups']} × {r['nodes']} | {r['mutations_per_s']:.0f} | {r['deliveries_per_s']:,.0f} | "
               f"{r['lost']} / {r['out_of_order']} / {r['duplicated']} | {r['p50_ms']:.1f} / {r['p90_ms']:.1f} / {r['p99_ms']:.1f} / {r['max_ms']:.0f} | "
               f"{r['server_cpu_s'] / r['seconds'] * 100:.0f}% | {r['client_cpu_s'] / r['seconds'] * 100:.0f}% | "

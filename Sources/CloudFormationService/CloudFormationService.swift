@@ -60,7 +60,7 @@ public final class CloudFormationService: AWSService {
 
     func newStackID(name: String, context: AWSRequestContext) -> String {
         ARN(service: "cloudformation", region: context.region, accountID: context.accountID,
-            resource: "stack/\(name)/\(UUID().uuidString.lowercased())").description
+            resource: "stack/\(name)/\(RandomUUID.lowercased())").description
     }
 }
 

@@ -106,7 +106,7 @@ public final class DynamoDBService: AWSService, @unchecked Sendable {
     /// In-process call with a synthetic request context.
     public func call(_ operation: String, _ input: JSONObject, region: String = "us-east-1",
                      accountID: String = "000000000000") async throws -> JSONValue {
-        let context = AWSRequestContext(requestID: UUID().uuidString, accountID: accountID, region: region, accessKeyID: nil,
+        let context = AWSRequestContext(requestID: RequestID.make(), accountID: accountID, region: region, accessKeyID: nil,
                                         request: AWSRequest(method: "POST", target: "/"))
         return try await call(operation, input, context: context)
     }

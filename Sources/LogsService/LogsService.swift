@@ -131,13 +131,21 @@ public final class LogsService: AWSService {
         try database.write { db in
             try db.execute("INSERT OR IGNORE INTO logs_streams (account, region, grp, name, created) VALUES (?, ?, ?, ?, ?)",
                            [.text(account), .text(region), .text(group), .text(stream), .integer(ingestion)])
-            for event in events {
-                try db.execute("INSERT INTO logs_events (account, region, grp, stream, timestamp, ingestion, message) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                               [.text(account), .text(region), .text(group), .text(stream), .integer(event.timestamp), .integer(ingestion), .text(event.message)])
+        }
+        // In transactions of at most `appendChunk` events: a large batch (AppSync's logs under load)
+        // then never holds the database's one writer, and the requests waiting for it, for long.
+        for start in stride(from: 0, to: events.count, by: Self.appendChunk) {
+            try database.write { db in
+                for event in events[start..<min(start + Self.appendChunk, events.count)] {
+                    try db.execute("INSERT INTO logs_events (account, region, grp, stream, timestamp, ingestion, message) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                   [.text(account), .text(region), .text(group), .text(stream), .integer(event.timestamp), .integer(ingestion), .text(event.message)])
+                }
             }
         }
         meterIngestion(events, group: group, account: account, region: region)
     }
+
+    static let appendChunk = 128
 
     /// CloudWatch Logs bills ingestion per GB: each event's UTF-8 message plus 26 bytes of overhead.
     func meterIngestion(_ events: [(timestamp: Int64, message: String)], group: String, account: String, region: String) {

@@ -1,3 +1,4 @@
+import AWSCore
 import Foundation
 import SandboxStorage
 
@@ -31,7 +32,7 @@ public final class SandboxState: Sendable {
             func value(_ key: String) throws -> String? {
                 try db.query("SELECT value FROM sandbox_meta WHERE key = ?", [.text(key)]) { $0.text(0) }.first ?? nil
             }
-            let instanceID = try value("instance_id") ?? UUID().uuidString.lowercased()
+            let instanceID = try value("instance_id") ?? RandomUUID.lowercased()
             let startCount = (try value("start_count").flatMap { Int($0) } ?? 0) + 1
             for (key, v) in [("instance_id", instanceID), ("start_count", String(startCount))] {
                 try db.execute("INSERT INTO sandbox_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",

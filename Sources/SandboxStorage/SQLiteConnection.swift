@@ -84,6 +84,23 @@ public final class SQLiteConnection {
         }
     }
 
+    /// Runs a passive checkpoint (copies what it can of the WAL into the database without
+    /// waiting for readers or writers); returns the WAL's size and how much of it is copied, in pages.
+    @discardableResult
+    func checkpointPassive() -> (walPages: Int32, checkpointed: Int32) {
+        var walPages: Int32 = 0
+        var checkpointed: Int32 = 0
+        sqlite3_wal_checkpoint_v2(handle, nil, SQLITE_CHECKPOINT_PASSIVE, &walPages, &checkpointed)
+        return (walPages, checkpointed)
+    }
+
+    /// Replaces SQLite's auto-checkpoint with `hook`, called after each commit with the WAL's size
+    /// in pages; nil restores nothing (no checkpoints at commit at all).
+    func setWALHook(_ hook: (@convention(c) (UnsafeMutableRawPointer?, OpaquePointer?, UnsafePointer<CChar>?, Int32) -> Int32)?,
+                    context: UnsafeMutableRawPointer?) {
+        sqlite3_wal_hook(handle, hook, context)
+    }
+
     public static func quoteIdentifier(_ name: String) -> String {
         "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }

@@ -9,6 +9,7 @@ import Foundation
 /// (`synchronous=NORMAL` only risks the last commits on power loss, not on a crash.)
 /// A read sees everything committed before it started. Statements are prepared once per SQL
 /// text and connection, and reused. An in-memory database has the writer connection only.
+/// The WAL is checkpointed by a ``WALCheckpointer`` thread, not inside commits.
 public final class SQLiteDatabase: @unchecked Sendable {
     /// nil when the database lives in memory only.
     public let path: String?
@@ -16,15 +17,23 @@ public final class SQLiteDatabase: @unchecked Sendable {
     private let connection: SQLiteConnection
     private let readersLock = NSLock()
     private var idleReaders: [SQLiteConnection] = []
+    private let checkpointer: WALCheckpointer?
 
     /// Opens (creating if needed) the database at `path`, or an in-memory one for nil.
     public init(path: String?) throws {
         self.path = path
-        connection = try SQLiteConnection(path: path ?? ":memory:")
-        try connection.execute("PRAGMA journal_mode=WAL")
-        try connection.execute("PRAGMA synchronous=NORMAL")
-        try connection.execute("PRAGMA foreign_keys=ON")
-        try connection.execute("PRAGMA busy_timeout=5000")
+        let writer = try SQLiteConnection(path: path ?? ":memory:")
+        try writer.execute("PRAGMA journal_mode=WAL")
+        try writer.execute("PRAGMA synchronous=NORMAL")
+        try writer.execute("PRAGMA foreign_keys=ON")
+        try writer.execute("PRAGMA busy_timeout=5000")
+        connection = writer
+        let lock = self.lock
+        checkpointer = try path.map { try WALCheckpointer(path: $0, writer: writer, writerLock: lock) }
+    }
+
+    deinit {
+        checkpointer?.stop(writer: connection)
     }
 
     /// Runs `body` inside one write transaction; any thrown error rolls it back.
@@ -96,5 +105,79 @@ public struct Migration: Sendable {
     public init(id: String, sql: String) {
         self.id = id
         self.sql = sql
+    }
+}
+
+/// Checkpoints a database's WAL on a thread of its own. SQLite's auto-checkpoint runs inside
+/// whichever commit takes the WAL past 1,000 pages, copying them and making `synchronous=NORMAL`'s
+/// only two fsyncs, while every other writer waits. Here commits only append to the WAL; this
+/// thread copies it back with passive checkpoints, which block neither readers nor writers.
+/// A passive checkpoint that races steady writes never finishes the WAL, and only a finished one
+/// lets the next commit start the WAL over; so once the WAL passes ``lockedThreshold`` pages,
+/// the last few frames are copied with writers held back for that moment.
+final class WALCheckpointer: @unchecked Sendable {
+    /// WAL pages after which a checkpoint is requested (SQLite's auto-checkpoint default).
+    static let threshold: Int32 = 1000
+    /// WAL pages after which the remainder is checkpointed with writers held.
+    static let lockedThreshold: Int32 = 4 * threshold
+    /// WAL pages after which the committing writer checkpoints itself, should this thread fall far behind.
+    static let inlineThreshold: Int32 = 16 * threshold
+
+    private let connection: SQLiteConnection
+    private let writerLock: NSLock
+    private let condition = NSCondition()
+    private var requested = false
+    private var stopped = false
+
+    init(path: String, writer: SQLiteConnection, writerLock: NSLock) throws {
+        connection = try SQLiteConnection(path: path)
+        try connection.execute("PRAGMA journal_mode=WAL")  // a connection that has read nothing yet cannot checkpoint
+        self.writerLock = writerLock
+        writer.setWALHook({ context, db, _, walPages in
+            guard let context else { return SQLITE_OK }
+            if walPages >= WALCheckpointer.inlineThreshold {
+                sqlite3_wal_checkpoint_v2(db, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
+            } else if walPages >= WALCheckpointer.threshold {
+                Unmanaged<WALCheckpointer>.fromOpaque(context).takeUnretainedValue().request()
+            }
+            return SQLITE_OK
+        }, context: Unmanaged.passUnretained(self).toOpaque())
+        let thread = Thread { [self] in run() }
+        thread.name = "sqlite-checkpoint"
+        thread.start()
+    }
+
+    /// Asks for a checkpoint; returns at once (called inside a commit).
+    func request() {
+        condition.withLock {
+            requested = true
+            condition.signal()
+        }
+    }
+
+    /// Detaches from the writer and ends the thread after any checkpoint under way.
+    func stop(writer: SQLiteConnection) {
+        writer.setWALHook(nil, context: nil)
+        condition.withLock {
+            stopped = true
+            condition.signal()
+        }
+    }
+
+    private func run() {
+        while true {
+            condition.lock()
+            while !requested && !stopped { condition.wait() }
+            if stopped {
+                condition.unlock()
+                return
+            }
+            requested = false
+            condition.unlock()
+            let (walPages, checkpointed) = connection.checkpointPassive()
+            if checkpointed < walPages, walPages >= Self.lockedThreshold {
+                writerLock.withLock { _ = connection.checkpointPassive() }
+            }
+        }
     }
 }

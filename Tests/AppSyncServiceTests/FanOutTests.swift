@@ -10,7 +10,7 @@ final class RecordingSender: WebSocketSender, @unchecked Sendable {
     private(set) var closed: UInt16?
 
     func enqueue(_ message: WebSocketMessage) {
-        if case .text(let t) = message { lock.withLock { sent.append(t) } }
+        if let t = message.text { lock.withLock { sent.append(t) } }
     }
 
     var texts: [String] { lock.withLock { sent } }

@@ -1,3 +1,4 @@
+import AWSCore
 import NIOCore
 import NIOEmbedded
 import NIOWebSocket
@@ -27,5 +28,22 @@ import Testing
         let frame = try #require(try channel.readInbound(as: WebSocketFrame.self))
         #expect(frame.opcode == .text)
         #expect(String(buffer: frame.unmaskedData) == #"{"type":"ka","é":1}"#)
+    }
+
+    /// Fan-out's `data` messages are written from parts (per-subscription head, shared payload).
+    @Test(arguments: [10, 120, 70_000])
+    func framesFromPartsDecodeAsTheJoinedText(payloadLength: Int) throws {
+        let channel = EmbeddedChannel(handler: ByteToMessageHandler(WebSocketFrameDecoder(maxFrameSize: 1 << 20)))
+        let head = #"{"id":"sub-é","type":"data","payload":"#, body = "\"" + String(repeating: "x", count: payloadLength) + "\"", tail = "}"
+        let encoded = FrameBatch.encode(opcode: .text, length: head.utf8.count + body.utf8.count + tail.utf8.count, allocator: channel.allocator) {
+            $0.writeString(head)
+            $0.writeString(body)
+            $0.writeString(tail)
+        }
+        try channel.writeInbound(encoded)
+        let frame = try #require(try channel.readInbound(as: WebSocketFrame.self))
+        #expect(frame.fin && frame.opcode == .text)
+        #expect(String(buffer: frame.unmaskedData) == head + body + tail)
+        #expect(WebSocketMessage.textParts(head: head, body: body, tail: tail).text == head + body + tail)
     }
 }

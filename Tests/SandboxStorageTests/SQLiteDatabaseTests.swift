@@ -62,4 +62,33 @@ import Testing
         clock.advance(by: 5)
         #expect(clock.now.timeIntervalSince1970 == 105)
     }
+
+    /// Commits never checkpoint: the checkpointer thread does, and the WAL stays bounded while
+    /// writes keep coming; everything committed is there after reopening.
+    @Test func walIsCheckpointedOffTheCommitPath() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sqlite-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("db.sqlite").path
+        let blob = [UInt8](repeating: 7, count: 3000)  // about one page a row
+        do {
+            let db = try SQLiteDatabase(path: path)
+            try db.migrate([Migration(id: "1", sql: "CREATE TABLE b (k INTEGER PRIMARY KEY, v BLOB NOT NULL)")])
+            var walPeak = 0
+            for k in 0..<6000 {
+                try db.write { try $0.execute("INSERT INTO b VALUES (?, ?)", [.integer(Int64(k)), .blob(blob)]) }
+                if k % 500 == 0 {
+                    let size = (try? FileManager.default.attributesOfItem(atPath: path + "-wal"))?[.size] as? Int
+                    walPeak = max(walPeak, size ?? 0)
+                    Thread.sleep(forTimeInterval: 0.01)  // let the checkpointer run
+                }
+            }
+            // About 16,000 pages written; without the checkpointer the WAL would reach 64 MB.
+            #expect(walPeak < 30_000_000, "WAL reached \(walPeak) bytes")
+            let dbSize = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+            #expect(dbSize > 4_000_000, "checkpoints copied pages into the database file")
+        }
+        let reopened = try SQLiteDatabase(path: path)
+        #expect(try reopened.read { try $0.query("SELECT count(*), sum(length(v)) FROM b") { [$0.int(0), $0.int(1)] } } == [[6000, 18_000_000]])
+    }
 }

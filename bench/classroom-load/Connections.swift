@@ -227,7 +227,7 @@ final class SubscriberConnection: ChannelInboundHandler, @unchecked Sendable {
                 return
             }
             node.record(seq: seq)
-            latencies.record(nanos: now &- sent)
+            latencies.record(nanos: now &- sent, at: now)
             return
         }
         guard let message = try? JSONParser.parse(text.readableBytesView), let type = message["type"]?.stringValue else {

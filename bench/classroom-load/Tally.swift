@@ -44,21 +44,39 @@ final class LatencyHistogram: @unchecked Sendable {
     private var counts = [UInt32](repeating: 0, count: 1_000_001)
     private var total = 0
     private var maxNanos: UInt64 = 0
+    /// The worst latency of each second of the run, by delivery time: shows a stall and how long
+    /// its backlog took to drain, which one percentile cannot.
+    private var secondMax: [UInt64] = []
+    private var startNanos: UInt64 = .max
 
-    func record(nanos: UInt64) {
+    func record(nanos: UInt64, at now: UInt64) {
         let bucket = Int(min(nanos / Self.bucketNanos, UInt64(counts.count - 1)))
         lock.withLock {
             counts[bucket] &+= 1
             total += 1
             maxNanos = max(maxNanos, nanos)
+            if now >= startNanos {
+                let second = Int((now - startNanos) / 1_000_000_000)
+                if second >= secondMax.count { secondMax.append(contentsOf: repeatElement(0, count: second - secondMax.count + 1)) }
+                secondMax[second] = max(secondMax[second], nanos)
+            }
         }
     }
+
+    /// Starts the per-second maxima at `start` (monotonic nanoseconds).
+    func startSeconds(at start: UInt64) {
+        lock.withLock { startNanos = start }
+    }
+
+    /// The worst latency of each second, in whole milliseconds.
+    var perSecondMaxMilliseconds: [Int] { lock.withLock { secondMax.map { Int($0 / 1_000_000) } } }
 
     func reset() {
         lock.withLock {
             for i in counts.indices { counts[i] = 0 }
             total = 0
             maxNanos = 0
+            secondMax = []
         }
     }
 

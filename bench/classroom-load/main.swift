@@ -1,4 +1,4 @@
-// classroom-load: the Mesh v2 classroom fan-out load, native (SwiftNIO), for bench/fanout.py.
+// classroom-load: the Mesh v2 classroom fan-out load, native (SwiftNIO), for bench/classroom.py.
 //
 // G groups × N nodes: every node holds an `onMessageInGroup` subscription over AppSync's
 // real-time protocol; each group reports sensor data R times/s and fires event batches E times/s
@@ -238,6 +238,7 @@ func run(_ options: Options) async throws -> Bool {
     let cpuBefore = cpuSeconds()
     let start = monotonicNanos() + 100_000_000
     let end = start + UInt64(options.seconds * 1e9)
+    latencies.startSeconds(at: start)
     for driver in drivers {
         driver.start(at: start, offset: driver.reportInterval * UInt64(driver.index) / UInt64(max(1, groupCount)), until: end)
     }
@@ -264,6 +265,7 @@ func run(_ options: Options) async throws -> Bool {
         "deliveries_per_s": .double(Double(totals.0) / elapsed),
         "p50_ms": .double(latencies.percentile(50)), "p90_ms": .double(latencies.percentile(90)), "p99_ms": .double(latencies.percentile(99)),
         "p999_ms": .double(latencies.percentile(99.9)), "max_ms": .double(latencies.maxMilliseconds), "client_cpu_s": .double(clientCPU),
+        "max_ms_by_second": .array(latencies.perSecondMaxMilliseconds.map { .int($0) }),
     ]
     if let first = drivers.compactMap(\.firstError).first { print("first mutation error: \(first.prefix(300))") }
     print("RESULT \(summary.serializedString())")

@@ -16,10 +16,18 @@ public struct ARN: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses `arn:…`; the resource part may itself contain colons.
     public init?(_ text: String) {
-        let parts = text.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
-        guard parts.count == 6, parts[0] == "arn", !parts[1].isEmpty, !parts[2].isEmpty else { return nil }
-        self.init(partition: String(parts[1]), service: String(parts[2]), region: String(parts[3]),
-                  accountID: String(parts[4]), resource: String(parts[5]))
+        // A scan of the UTF-8 view, no intermediate array: ARNs are parsed on per-request paths.
+        let utf8 = text.utf8
+        var cursor = utf8.startIndex
+        func field() -> Substring? {
+            guard let colon = utf8[cursor...].firstIndex(of: UInt8(ascii: ":")) else { return nil }
+            defer { cursor = utf8.index(after: colon) }
+            return text[cursor..<colon]
+        }
+        guard field() == "arn", let partition = field(), let service = field(), let region = field(), let account = field(),
+              !partition.isEmpty, !service.isEmpty else { return nil }
+        self.init(partition: String(partition), service: String(service), region: String(region),
+                  accountID: String(account), resource: String(text[cursor...]))
     }
 
     public var description: String { "arn:\(partition):\(service):\(region):\(accountID):\(resource)" }

@@ -2,6 +2,19 @@
 public enum WebSocketMessage: Sendable, Equatable {
     case text(String)
     case binary([UInt8])
+    /// A text message written as `head`, `body`, `tail`, one after the other, straight into the
+    /// frame: fan-out shares one serialized `body` among all subscribers and keeps a short `head`
+    /// per subscription, so a delivery joins no strings.
+    case textParts(head: String, body: String, tail: String)
+
+    /// The text of a text message.
+    public var text: String? {
+        switch self {
+        case .text(let text): text
+        case .textParts(let head, let body, let tail): head + body + tail
+        case .binary: nil
+        }
+    }
 }
 
 /// Sends to one WebSocket peer.

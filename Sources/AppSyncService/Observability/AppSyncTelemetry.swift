@@ -43,6 +43,7 @@ public final class AppSyncTelemetry: BackgroundTask, @unchecked Sendable {
     private var pendingCount = 0
     /// Serialises flushes so batches reach the sinks in order.
     private let flushLock = NSLock()
+    private let flushQueue = DispatchQueue(label: "appsync-telemetry")
     /// Log streams are named per day and per sandbox process: `<yyyy-MM-dd>-<16 hex>`.
     private let instance = (0..<8).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
 
@@ -122,7 +123,14 @@ public final class AppSyncTelemetry: BackgroundTask, @unchecked Sendable {
     public func run() async throws {
         while !Task.isCancelled {
             try? await Task.sleep(for: interval)
-            flush()
+            // On a thread of its own: a flush waits on the database, and Swift's cooperative pool
+            // (one thread per core) is what serves requests meanwhile.
+            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                flushQueue.async {
+                    self.flush()
+                    done.resume()
+                }
+            }
         }
         flush()
     }

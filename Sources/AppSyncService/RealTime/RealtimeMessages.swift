@@ -38,16 +38,14 @@ enum RealtimeMessages {
 
     static func complete(id: String) -> String { JSONValue.object(["id": .string(id), "type": "complete"]).serializedString() }
 
-    /// `{"id":…,"type":"data","payload":<payload>}` around an already serialized payload (shared by subscribers).
-    static func data(id: String, payload: String) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(payload.utf8.count + id.utf8.count + 32)
-        out.append(contentsOf: #"{"id":"#.utf8)
-        out.append(contentsOf: JSONValue.string(id).serialized())
-        out.append(contentsOf: #","type":"data","payload":"#.utf8)
-        out.append(contentsOf: payload.utf8)
-        out.append(UInt8(ascii: "}"))
-        return String(decoding: out, as: UTF8.self)
+    /// `{"id":…,"type":"data","payload":<payload>}` around an already serialized payload (shared by
+    /// subscribers): `head` is the part before the payload, made once per subscription.
+    static func data(head: String, payload: String) -> WebSocketMessage {
+        .textParts(head: head, body: payload, tail: "}")
+    }
+
+    static func dataHead(id: String) -> String {
+        #"{"id":"# + JSONValue.string(id).serializedString() + #","type":"data","payload":"#
     }
 
     static func error(id: String?, _ errors: [RealtimeError]) -> String {

@@ -12,4 +12,5 @@ public final class RealtimeOutbox: Sendable {
     }
 
     func send(_ text: String) { sender.enqueue(.text(text)) }
+    func send(_ message: WebSocketMessage) { sender.enqueue(message) }
 }

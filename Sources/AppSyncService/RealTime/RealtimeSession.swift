@@ -55,8 +55,7 @@ struct RealtimeSession: WebSocketSession {
         for await event in events {
             let actions: [RealtimeStateMachine.Action]
             switch event {
-            case .message(.text(let text)): actions = machine.received(text)
-            case .message(.binary): actions = machine.receivedBinary()
+            case .message(let message): actions = message.text.map { machine.received($0) } ?? machine.receivedBinary()
             case .initTimeout: actions = machine.initTimeoutElapsed()
             case .keepAlive: actions = machine.keepAliveDue()
             case .closed:

@@ -17,6 +17,17 @@ public final class SubscriptionHub: @unchecked Sendable {
         /// Non-null arguments, compared with the published result's top-level fields.
         let filter: [(String, JSONValue)]
         let projection: SubscriptionProjection
+        /// Its `data` messages up to the payload, made once.
+        let dataHead: String
+
+        init(outbox: RealtimeOutbox, id: String, field: String, filter: [(String, JSONValue)], projection: SubscriptionProjection) {
+            self.outbox = outbox
+            self.id = id
+            self.field = field
+            self.filter = filter
+            self.projection = projection
+            dataHead = RealtimeMessages.dataHead(id: id)
+        }
     }
 
     /// Subscribers of one field that filter on the same argument names, by their values.
@@ -128,7 +139,7 @@ public final class SubscriptionHub: @unchecked Sendable {
                             payload = subscriber.projection.payload(for: publication.value).serializedString()
                             payloads[projection] = payload
                         }
-                        subscriber.outbox.send(RealtimeMessages.data(id: subscriber.id, payload: payload))
+                        subscriber.outbox.send(RealtimeMessages.data(head: subscriber.dataHead, payload: payload))
                         delivered += 1
                         updates += (payload.utf8.count + 5119) / 5120  // metering: billed per 5 KB
                     }

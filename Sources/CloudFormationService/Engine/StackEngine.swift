@@ -463,7 +463,7 @@ struct EventLog {
     }
 
     mutating func resource(_ logicalID: String, _ physicalID: String, _ type: String, _ status: String, reason: String? = nil) {
-        events.append(StackEvent(eventID: logicalID == stack.stackName ? UUID().uuidString.lowercased() : "\(logicalID)-\(status)-\(Timestamp.iso8601(clock.now))",
+        events.append(StackEvent(eventID: logicalID == stack.stackName ? RandomUUID.lowercased() : "\(logicalID)-\(status)-\(Timestamp.iso8601(clock.now))",
                                  stackID: stack.stackID, stackName: stack.stackName, logicalID: logicalID, physicalID: physicalID,
                                  resourceType: type, timestamp: clock.now, status: status, statusReason: reason, clientRequestToken: token))
     }

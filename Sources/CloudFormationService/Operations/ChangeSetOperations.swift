@@ -53,7 +53,7 @@ extension CloudFormationService {
             }
             var changeSet = ChangeSetRecord(
                 changeSetID: ARN(service: "cloudformation", region: context.region, accountID: context.accountID,
-                                 resource: "changeSet/\(changeSetName)/\(UUID().uuidString.lowercased())").description,
+                                 resource: "changeSet/\(changeSetName)/\(RandomUUID.lowercased())").description,
                 changeSetName: changeSetName, stackID: stack.stackID, stackName: stack.stackName, accountID: context.accountID,
                 region: context.region, changeSetType: type, status: "CREATE_COMPLETE", executionStatus: "AVAILABLE",
                 description: try input.string("Description"), templateBody: body, parameters: plan.parameters, tags: tags,

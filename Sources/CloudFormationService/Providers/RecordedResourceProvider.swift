@@ -31,7 +31,7 @@ struct RecordedResourceProvider: CloudFormationResourceProvider {
             let name = p["FunctionName"]?.stringValue ?? request.generatedName(maxLength: 64)
             return ResourceResult(physicalID: name, attributes: ["Arn": .string("arn:aws:lambda:\(region):\(account):function:\(name)")])
         case "AWS::CertificateManager::Certificate":
-            let arn = "arn:aws:acm:\(region):\(account):certificate/\(UUID().uuidString.lowercased())"
+            let arn = "arn:aws:acm:\(region):\(account):certificate/\(RandomUUID.lowercased())"
             return ResourceResult(physicalID: arn, attributes: [:])
         default:
             return ResourceResult(physicalID: "\(request.stackName)-\(request.logicalID)-\(Self.randomID(12))", attributes: [:])

@@ -221,7 +221,7 @@ struct TableMeta {
         guard let name = v["name"]?.stringValue, let id = v["storageID"]?.intValue, let hash = Self.keyFrom(v["hash"]) else { return nil }
         self.name = name
         storageID = Int64(id)
-        tableID = v["tableID"]?.stringValue ?? UUID().uuidString.lowercased()
+        tableID = v["tableID"]?.stringValue ?? RandomUUID.lowercased()
         region = v["region"]?.stringValue ?? "us-east-1"
         accountID = v["accountID"]?.stringValue ?? "000000000000"
         hashKey = hash

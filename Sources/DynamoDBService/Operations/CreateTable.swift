@@ -140,7 +140,7 @@ extension DynamoDBService {
         let meta = try database.write { db -> TableMeta in
             if cachedTable(name) != nil { throw DynamoDBError.resourceInUse("Table already exists: \(name)") }
             var meta = TableMeta(
-                name: name, storageID: try ItemStore.nextID(db), tableID: UUID().uuidString.lowercased(), region: context.region,
+                name: name, storageID: try ItemStore.nextID(db), tableID: RandomUUID.lowercased(), region: context.region,
                 accountID: context.accountID, hashKey: definition(keys.hash)!, rangeKey: keys.range.flatMap(definition),
                 attributeDefinitions: definitions, billingMode: billingMode, readCapacity: throughput?.0 ?? 0,
                 writeCapacity: throughput?.1 ?? 0, creationTime: now)

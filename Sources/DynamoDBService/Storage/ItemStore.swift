@@ -155,13 +155,15 @@ enum ItemStore {
         let ttl: SQLValue = table.ttlValue(of: item).map { .integer($0) } ?? .null
         try db.execute("INSERT OR REPLACE INTO ddb_items (tid, hk, rk, item, size, ttl) VALUES (?, ?, ?, ?, ?, ?)",
                        [.integer(table.storageID), .blob(key.hk), .blob(key.rk), .blob(ItemCodec.encode(item)), .integer(Int64(size)), ttl])
-        if !table.indexes.isEmpty {
-            if let old { try removeIndexEntries(db, table, key, old) }
-            for index in table.indexes {
-                if let ik = try table.indexKey(index, of: item) {
-                    try db.execute("INSERT OR REPLACE INTO ddb_index_items (xid, ihk, irk, hk, rk) VALUES (?, ?, ?, ?, ?)",
-                                   [.integer(index.storageID), .blob(ik.hk), .blob(ik.rk), .blob(key.hk), .blob(key.rk)])
-                }
+        for index in table.indexes {
+            let newKey = try table.indexKey(index, of: item)
+            let oldKey = old.flatMap { try? table.indexKey(index, of: $0) }
+            // An overwrite that keeps the index key (a status report) leaves the index untouched.
+            if newKey == oldKey { continue }
+            if let oldKey { try removeIndexEntry(db, index, oldKey, key) }
+            if let ik = newKey {
+                try db.execute("INSERT OR REPLACE INTO ddb_index_items (xid, ihk, irk, hk, rk) VALUES (?, ?, ?, ?, ?)",
+                               [.integer(index.storageID), .blob(ik.hk), .blob(ik.rk), .blob(key.hk), .blob(key.rk)])
             }
         }
     }
@@ -174,11 +176,13 @@ enum ItemStore {
 
     private static func removeIndexEntries(_ db: SQLiteConnection, _ table: TableMeta, _ key: ItemKey, _ old: Item) throws {
         for index in table.indexes {
-            if let ik = try? table.indexKey(index, of: old) {
-                try db.execute("DELETE FROM ddb_index_items WHERE xid = ? AND ihk = ? AND irk = ? AND hk = ? AND rk = ?",
-                               [.integer(index.storageID), .blob(ik.hk), .blob(ik.rk), .blob(key.hk), .blob(key.rk)])
-            }
+            if let ik = try? table.indexKey(index, of: old) { try removeIndexEntry(db, index, ik, key) }
         }
+    }
+
+    private static func removeIndexEntry(_ db: SQLiteConnection, _ index: IndexMeta, _ ik: ItemKey, _ key: ItemKey) throws {
+        try db.execute("DELETE FROM ddb_index_items WHERE xid = ? AND ihk = ? AND irk = ? AND hk = ? AND rk = ?",
+                       [.integer(index.storageID), .blob(ik.hk), .blob(ik.rk), .blob(key.hk), .blob(key.rk)])
     }
 
     /// Builds an index's entries from the table's items (new GSI).

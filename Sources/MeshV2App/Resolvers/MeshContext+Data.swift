@@ -56,7 +56,7 @@ extension MeshContext {
         var keys: [String] = []
         var writes: [JSONValue] = []
         for event in request.arguments["events"]?.arrayValue ?? [] {
-            let sk = "EVENT#\(serverTime)#\(UUID().uuidString.lowercased())"
+            let sk = "EVENT#\(serverTime)#\(RandomUUID.lowercased())"
             keys.append(sk)
             let item: JSONObject = [
                 "pk": .string(eventsPK), "sk": .string(sk), "eventName": event["eventName"] ?? "", "firedByNodeId": .string(nodeId),

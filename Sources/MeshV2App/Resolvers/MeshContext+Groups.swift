@@ -64,7 +64,7 @@ extension MeshContext {
         }
         let useWebSocket = request.arguments["useWebSocket"]?.boolValue ?? true
         let polling: JSONValue = useWebSocket ? .null : .int(pollingInterval)
-        let id = UUID().uuidString.lowercased()
+        let id = RandomUUID.lowercased()
         let name = argument("name")
         let expiresAt = Self.iso(ms: nowMs + Int64(chosen) * 1000)
         var item: JSONObject = [

@@ -60,7 +60,12 @@ final class FrameBatch: Sendable {
 
     /// A final, unmasked server frame: header and payload in one buffer.
     static func encode(opcode: WebSocketOpcode, payload: some Collection<UInt8>, allocator: ByteBufferAllocator) -> ByteBuffer {
-        let count = payload.count
+        encode(opcode: opcode, length: payload.count, allocator: allocator) { $0.writeBytes(payload) }
+    }
+
+    /// A final, unmasked server frame whose `length` payload bytes `writePayload` appends.
+    static func encode(opcode: WebSocketOpcode, length count: Int, allocator: ByteBufferAllocator,
+                       writePayload: (inout ByteBuffer) -> Void) -> ByteBuffer {
         var buffer = allocator.buffer(capacity: count + 10)
         buffer.writeInteger(0x80 | UInt8(webSocketOpcode: opcode))
         switch count {
@@ -73,7 +78,8 @@ final class FrameBatch: Sendable {
             buffer.writeInteger(UInt8(127))
             buffer.writeInteger(UInt64(count))
         }
-        buffer.writeBytes(payload)
+        writePayload(&buffer)
+        assert(buffer.readableBytes == count + (count < 126 ? 2 : count < 65536 ? 4 : 10), "payload length as announced")
         return buffer
     }
 }

@@ -57,6 +57,12 @@ struct WebSocketBridge: Sendable {
             let frame = switch message {
             case .text(let text): FrameBatch.encode(opcode: .text, payload: text.utf8, allocator: channel.allocator)
             case .binary(let bytes): FrameBatch.encode(opcode: .binary, payload: bytes, allocator: channel.allocator)
+            case .textParts(let head, let body, let tail):
+                FrameBatch.encode(opcode: .text, length: head.utf8.count + body.utf8.count + tail.utf8.count, allocator: channel.allocator) {
+                    $0.writeString(head)
+                    $0.writeString(body)
+                    $0.writeString(tail)
+                }
             }
             batch.enqueue(frame, on: channel)
         }

@@ -81,8 +81,12 @@ final class GroupDriver: @unchecked Sendable {
     private(set) var firstError: String?
     private var outstanding = 0
     let finished: EventLoopPromise<Void>
+    /// How late each mutation left against its schedule: the client's own share of the latency.
+    let lateness: LatencyHistogram
 
-    init(index: Int, id: String, domain: String, nodes: Int, connection: GraphQLConnection, loop: EventLoop, reportsPerSecond: Double, eventsPerSecond: Double) {
+    init(index: Int, id: String, domain: String, nodes: Int, connection: GraphQLConnection, loop: EventLoop, reportsPerSecond: Double,
+         eventsPerSecond: Double, lateness: LatencyHistogram) {
+        self.lateness = lateness
         self.index = index
         self.id = id
         self.domain = domain
@@ -113,10 +117,12 @@ final class GroupDriver: @unchecked Sendable {
             let node = "n\(index)-\(seq % nodes)"
             if nextReport <= nextEvent {
                 guard nextReport < end else { break }
+                lateness.record(nanos: now &- nextReport, at: now)
                 send(#"{"query":\#(quoted(report)),"variables":{"g":"\#(id)","d":"\#(domain)","n":"\#(node)","data":[{"key":"seq","value":"\#(seq)"},{"key":"t","value":"\#(nextReport)"}]}}"#, counts: true)
                 nextReport += reportInterval
             } else {
                 guard nextEvent < end else { break }
+                lateness.record(nanos: now &- nextEvent, at: now)
                 send(#"{"query":\#(quoted(fire)),"variables":{"g":"\#(id)","d":"\#(domain)","n":"\#(node)","events":[{"eventName":"tick","payload":"\#(seq)|\#(nextEvent)","firedAt":"2026-01-01T00:00:00.000Z"}]}}"#, counts: true)
                 nextEvent += eventInterval
             }
@@ -230,10 +236,11 @@ func run(_ options: Options) async throws -> Bool {
     print("\(subscribers.count) subscriptions ready in \(String(format: "%.1f", Double(monotonicNanos() - connectStarted) / 1e9)) s")
 
     var drivers: [GroupDriver] = []
+    let lateness = LatencyHistogram()
     for (g, group) in groups.enumerated() {
         let connection = try await GraphQLConnection.connect(target, group: elg)
         drivers.append(GroupDriver(index: g, id: group.id, domain: group.domain, nodes: options.nodes, connection: connection,
-                                   loop: connection.loop, reportsPerSecond: reportRate, eventsPerSecond: eventRate))
+                                   loop: connection.loop, reportsPerSecond: reportRate, eventsPerSecond: eventRate, lateness: lateness))
     }
     let cpuBefore = cpuSeconds()
     let start = monotonicNanos() + 100_000_000
@@ -265,6 +272,7 @@ func run(_ options: Options) async throws -> Bool {
         "deliveries_per_s": .double(Double(totals.0) / elapsed),
         "p50_ms": .double(latencies.percentile(50)), "p90_ms": .double(latencies.percentile(90)), "p99_ms": .double(latencies.percentile(99)),
         "p999_ms": .double(latencies.percentile(99.9)), "max_ms": .double(latencies.maxMilliseconds), "client_cpu_s": .double(clientCPU),
+        "send_late_p99_ms": .double(lateness.percentile(99)), "send_late_max_ms": .double(lateness.maxMilliseconds),
         "max_ms_by_second": .array(latencies.perSecondMaxMilliseconds.map { .int($0) }),
     ]
     if let first = drivers.compactMap(\.firstError).first { print("first mutation error: \(first.prefix(300))") }

@@ -17,7 +17,7 @@ processes' CPU, then the highest multiple with every delivery made and p99 under
 X-Ray, as production does; `--stage stg` measures stg's ALL-level logging and X-Ray tracing too.
 `--idle 1000` instead opens that many idle subscribed connections and reports RSS per 1,000.
 
-Usage: bench/classroom.py [--multiple 1 2 5 10] [--scale groups|rate] [--seconds 30]
+Usage: bench/classroom.py [--multiple 1 2 5 10] [--scale groups|rate] [--seconds 30] [--plain] [--in-memory]
                           [--groups 10] [--nodes 40] [--rate 15] [--events 2] [--threads 2]
                           [--idle N] [--binary .build/release/mesh-sandbox]
 """

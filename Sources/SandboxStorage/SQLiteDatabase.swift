@@ -23,10 +23,10 @@ public final class SQLiteDatabase: @unchecked Sendable {
     public init(path: String?) throws {
         self.path = path
         let writer = try SQLiteConnection(path: path ?? ":memory:")
+        try writer.execute("PRAGMA busy_timeout=5000")
         try writer.execute("PRAGMA journal_mode=WAL")
         try writer.execute("PRAGMA synchronous=NORMAL")
         try writer.execute("PRAGMA foreign_keys=ON")
-        try writer.execute("PRAGMA busy_timeout=5000")
         connection = writer
         let lock = self.lock
         checkpointer = try path.map { try WALCheckpointer(path: $0, writer: writer, writerLock: lock) }
@@ -128,9 +128,11 @@ final class WALCheckpointer: @unchecked Sendable {
     private let condition = NSCondition()
     private var requested = false
     private var stopped = false
+    private var running = true
 
     init(path: String, writer: SQLiteConnection, writerLock: NSLock) throws {
         connection = try SQLiteConnection(path: path)
+        try connection.execute("PRAGMA busy_timeout=5000")
         try connection.execute("PRAGMA journal_mode=WAL")  // a connection that has read nothing yet cannot checkpoint
         self.writerLock = writerLock
         writer.setWALHook({ context, db, _, walPages in
@@ -155,13 +157,15 @@ final class WALCheckpointer: @unchecked Sendable {
         }
     }
 
-    /// Detaches from the writer and ends the thread after any checkpoint under way.
+    /// Detaches from the writer and ends the thread, after any checkpoint under way; returns once
+    /// it has ended, so the database can be opened again at once.
     func stop(writer: SQLiteConnection) {
         writer.setWALHook(nil, context: nil)
-        condition.withLock {
-            stopped = true
-            condition.signal()
-        }
+        condition.lock()
+        stopped = true
+        condition.broadcast()
+        while running { condition.wait() }
+        condition.unlock()
     }
 
     private func run() {
@@ -169,6 +173,8 @@ final class WALCheckpointer: @unchecked Sendable {
             condition.lock()
             while !requested && !stopped { condition.wait() }
             if stopped {
+                running = false
+                condition.broadcast()
                 condition.unlock()
                 return
             }

@@ -134,6 +134,15 @@ import Testing
         try await h.call("UpdateItem", #"{"TableName":"Tbl","Key":{"pk":{"S":"a"},"sk":{"S":"1"}},"UpdateExpression":"SET g = :g","ExpressionAttributeValues":{":g":{"S":"two"}}}"#)
         q = try await h.call("Query", #"{"TableName":"Tbl","IndexName":"G","KeyConditionExpression":"g = :g","ExpressionAttributeValues":{":g":{"S":"one"}}}"#)
         #expect(q[path: "Count"] == 0)
+        // Overwrites that keep the index key (left alone in storage), then drop it.
+        let queryTwo = #"{"TableName":"Tbl","IndexName":"G","KeyConditionExpression":"g = :g","ExpressionAttributeValues":{":g":{"S":"two"}}}"#
+        try await h.call("PutItem", #"{"TableName":"Tbl","Item":{"pk":{"S":"a"},"sk":{"S":"1"},"g":{"S":"two"},"x":{"N":"3"}}}"#)
+        try await h.call("PutItem", #"{"TableName":"Tbl","Item":{"pk":{"S":"a"},"sk":{"S":"1"},"g":{"S":"two"},"x":{"N":"4"}}}"#)
+        q = try await h.call("Query", queryTwo)
+        #expect(q[path: "Items"] == [["pk": ["S": "a"], "sk": ["S": "1"], "g": ["S": "two"], "x": ["N": "4"]]])
+        try await h.call("PutItem", #"{"TableName":"Tbl","Item":{"pk":{"S":"a"},"sk":{"S":"1"},"x":{"N":"5"}}}"#)
+        q = try await h.call("Query", queryTwo)
+        #expect(q[path: "Count"] == 0)
         await h.expectValidation("PutItem", #"{"TableName":"Tbl","Item":{"pk":{"S":"c"},"sk":{"S":"1"},"g":{"N":"1"}}}"#,
                                  "One or more parameter values were invalid: Type mismatch for Index Key g Expected: S Actual: N IndexName: G")
         await h.expectValidation("Query", #"{"TableName":"Tbl","IndexName":"G","ConsistentRead":true,"KeyConditionExpression":"g = :g","ExpressionAttributeValues":{":g":{"S":"one"}}}"#,

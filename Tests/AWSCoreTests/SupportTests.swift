@@ -29,6 +29,23 @@ import Testing
         #expect(Timestamp.iso8601(Date(timeIntervalSince1970: -1.5)) == "1969-12-31T23:59:58.500Z")
     }
 
+    @Test func utcMillisecondsReadWhatIso8601Writes() throws {
+        let style = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt)
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<3000 {
+            let date = Date(timeIntervalSince1970: Double(Int64.random(in: 0..<4_102_444_800_000, using: &generator)) / 1000)
+            let text = Timestamp.iso8601(date)
+            let foundation = try style.parse(text)
+            #expect(Timestamp.utcMilliseconds(text) == Int64((foundation.timeIntervalSince1970 * 1000).rounded()), "\(text)")
+        }
+        #expect(Timestamp.utcMilliseconds("2024-02-29T23:59:59Z") == 1_709_251_199_000)
+        #expect(Timestamp.utcMilliseconds("1970-01-01T00:00:00.001Z") == 1)
+        for other in ["2023-02-29T00:00:00Z", "2024-13-01T00:00:00Z", "2024-01-01T24:00:00Z", "2024-01-01T00:00:00+09:00",
+                      "2024-01-01T00:00:00.1234Z", "2024-01-01 00:00:00Z", "1969-12-31T23:59:59Z", "2024-01-01T00:00:00.12xZ"] {
+            #expect(Timestamp.utcMilliseconds(other) == nil, "\(other)")
+        }
+    }
+
     @Test func arnParts() {
         let arn = ARN("arn:aws:appsync:ap-northeast-1:123456789012:apis/abc:extra")
         #expect(arn?.partition == "aws")

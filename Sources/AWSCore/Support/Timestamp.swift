@@ -52,6 +52,45 @@ public enum Timestamp {
     }
 
     private static let isoSeparators = Array("--T::.Z".utf8)
+    private static let monthDays = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+
+    /// Milliseconds since the epoch of `yyyy-MM-ddTHH:mm:ssZ` or `yyyy-MM-ddTHH:mm:ss.SSSZ` (UTC, the
+    /// form ``iso8601(_:)`` writes), read by hand; nil for any other form (parse those with Foundation).
+    public static func utcMilliseconds(_ text: String) -> Int64? {
+        var text = text
+        return text.withUTF8 { bytes -> Int64? in
+            guard bytes.count == 20 || bytes.count == 24, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
+                  bytes[10] == UInt8(ascii: "T"), bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"),
+                  bytes[bytes.count - 1] == UInt8(ascii: "Z") else { return nil }
+            func number(_ range: Range<Int>) -> Int? {
+                var value = 0
+                for i in range {
+                    let digit = Int(bytes[i]) - 48
+                    guard (0...9).contains(digit) else { return nil }
+                    value = value * 10 + digit
+                }
+                return value
+            }
+            guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10), let hour = number(11..<13),
+                  let minute = number(14..<16), let second = number(17..<19), year >= 1970, (1...12).contains(month),
+                  hour < 24, minute < 60, second < 60 else { return nil }
+            let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+            guard day >= 1, day <= (month == 2 && leap ? 29 : monthDays[month - 1]) else { return nil }
+            var millis = 0
+            if bytes.count == 24 {
+                guard bytes[19] == UInt8(ascii: "."), let fraction = number(20..<23) else { return nil }
+                millis = fraction
+            }
+            // Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
+            let y = year - (month <= 2 ? 1 : 0)
+            let era = y / 400
+            let yearOfEra = y - era * 400
+            let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+            let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+            let days = era * 146_097 + dayOfEra - 719_468
+            return Int64(((days * 24 + hour) * 60 + minute) * 60 + second) * 1000 + Int64(millis)
+        }
+    }
 
     /// `20261129T070606Z`, the SigV4 `X-Amz-Date` form.
     public static func parseAmzDate(_ text: String) -> Date? {

@@ -43,6 +43,7 @@ struct MeshContext {
 
     /// Epoch milliseconds of an ISO 8601 timestamp (`util.time.parseISO8601ToEpochMilliSeconds`).
     static func epochMs(_ iso: String) -> Int64? {
+        if let ms = Timestamp.utcMilliseconds(iso) { return ms }  // the form Mesh v2 stores, without Foundation's parser
         let withFraction = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
         let plain = Date.ISO8601FormatStyle()
         guard let date = (try? withFraction.parse(iso)) ?? (try? plain.parse(iso)) else { return nil }

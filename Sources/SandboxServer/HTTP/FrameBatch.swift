@@ -16,44 +16,39 @@ final class FrameBatch: Sendable {
     static let maxBufferedBytes = 16 << 20
 
     private let loop: any EventLoop
-    private let pending = Mutex<[(channel: any Channel, frame: ByteBuffer)]>([])
+    private let pending = Mutex<[(target: FrameTarget, frame: ByteBuffer)]>([])
 
     init(loop: any EventLoop) {
         self.loop = loop
     }
 
-    func enqueue(_ frame: ByteBuffer, on channel: any Channel) {
+    func enqueue(_ frame: ByteBuffer, to target: FrameTarget) {
         let first = pending.withLock { pending in
-            pending.append((channel, frame))
+            pending.append((target, frame))
             return pending.count == 1
         }
         if first { loop.execute { self.drain() } }
     }
 
     private func drain() {
-        var batch: [(channel: any Channel, frame: ByteBuffer)] = []
+        var batch: [(target: FrameTarget, frame: ByteBuffer)] = []
         pending.withLock { swap(&batch, &$0) }
-        var contexts: [ObjectIdentifier: ChannelHandlerContext] = [:]
-        var order: [(any Channel, ChannelHandlerContext)] = []
-        for (channel, frame) in batch {
-            let id = ObjectIdentifier(channel)
-            let context: ChannelHandlerContext
-            if let known = contexts[id] {
-                context = known
-            } else {
-                // Closed, or not (or no longer) a WebSocket: nothing to send to.
-                guard let found = try? channel.pipeline.syncOperations.context(handlerType: WebSocketFrameEncoder.self) else { continue }
-                contexts[id] = found
-                order.append((channel, found))
-                context = found
-            }
+        var flushes: [FrameTarget] = []
+        for (target, frame) in batch {
+            // Closed, or not (or no longer) a WebSocket: nothing to send to.
+            guard target.channel.isActive, let context = target.encoderContext() else { continue }
             context.write(NIOAny(frame), promise: nil)
+            if !target.awaitingFlush {
+                target.awaitingFlush = true
+                flushes.append(target)
+            }
         }
-        for (channel, context) in order {
-            context.flush()
-            if !channel.isWritable, let buffered = try? channel.syncOptions?.getOption(.bufferedWritableBytes),
+        for target in flushes {
+            target.awaitingFlush = false
+            target.encoderContext()?.flush()
+            if !target.channel.isWritable, let buffered = try? target.channel.syncOptions?.getOption(.bufferedWritableBytes),
                buffered > Self.maxBufferedBytes {
-                channel.close(promise: nil)
+                target.channel.close(promise: nil)
             }
         }
     }
@@ -81,6 +76,25 @@ final class FrameBatch: Sendable {
         writePayload(&buffer)
         assert(buffer.readableBytes == count + (count < 126 ? 2 : count < 65536 ? 4 : 10), "payload length as announced")
         return buffer
+    }
+}
+
+/// One WebSocket connection as its loop's ``FrameBatch`` sees it; the mutable state is touched on
+/// that loop only.
+final class FrameTarget: @unchecked Sendable {
+    let channel: any Channel
+    private var context: ChannelHandlerContext?
+    /// In the current drain's list of channels to flush.
+    fileprivate var awaitingFlush = false
+
+    init(channel: any Channel) {
+        self.channel = channel
+    }
+
+    /// `WebSocketFrameEncoder`'s context (frames enter the pipeline just below it), kept once found.
+    fileprivate func encoderContext() -> ChannelHandlerContext? {
+        if context == nil { context = try? channel.pipeline.syncOperations.context(handlerType: WebSocketFrameEncoder.self) }
+        return context
     }
 }
 

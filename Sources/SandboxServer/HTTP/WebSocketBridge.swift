@@ -26,7 +26,8 @@ struct WebSocketBridge: Sendable {
             let maxMessageBytes = maxMessageBytes
             return .upgrade(headers) { inbound, outbound, _ in
                 let (stream, continuation) = AsyncStream<AWSCore.WebSocketMessage>.makeStream()
-                let sender = Sender(outbound: outbound, channel: channel, batch: batches.batch(for: channel.eventLoop))
+                let sender = Sender(outbound: outbound, channel: channel, target: FrameTarget(channel: channel),
+                                    batch: batches.batch(for: channel.eventLoop))
                 async let sessionDone: Void = session.run(inbound: stream, sender: sender)
                 do {
                     for try await message in inbound.messages(maxSize: maxMessageBytes) {
@@ -48,6 +49,7 @@ struct WebSocketBridge: Sendable {
     struct Sender: WebSocketSender {
         let outbound: WebSocketOutboundWriter
         let channel: any Channel
+        let target: FrameTarget
         let batch: FrameBatch
 
         /// Hands the frame straight to the channel's event loop: no task or actor hop per message
@@ -64,7 +66,7 @@ struct WebSocketBridge: Sendable {
                     $0.writeString(tail)
                 }
             }
-            batch.enqueue(frame, on: channel)
+            batch.enqueue(frame, to: target)
         }
 
         func close(code: UInt16, reason: String?) async throws {

@@ -64,15 +64,15 @@ final class AppSyncExecutor {
         case .resolver(let binding):
             do {
                 value = try await binding.resolve(request(field, binding: binding, source: source), api: api, observation: observation,
-                                                  path: path.elements, returnType: GraphQLTypeText.text(field.type))
+                                                  path: path.elements, returnType: field.typeText)
             } catch {
-                return try failed(located(error, field, path), field.type)
+                return try failed(located(error, field, path), field.shape)
             }
         }
-        if value.isNull, field.type is GraphQLNonNull {
-            return try failed(located(NonNullViolation(parent: field.parentType, field: field.name), field, path), field.type)
+        if value.isNull, field.shape.isNonNull {
+            return try failed(located(NonNullViolation(parent: field.parentType, field: field.name), field, path), field.shape)
         }
-        return try await completeCatching(value, field.type, field, path)
+        return try await completeCatching(value, field.shape, field, path)
     }
 
     private func request(_ field: FieldPlan, binding: ResolverBinding, source: JSONValue) -> ResolverRequest {
@@ -87,32 +87,35 @@ final class AppSyncExecutor {
     }
 
     /// A nullable position records the error and holds null; a non-null one passes it up.
-    private func failed(_ error: GraphQLError, _ type: any GraphQLOutputType) throws -> JSONValue? {
-        if type is GraphQLNonNull { throw error }
+    private func failed(_ error: GraphQLError, _ shape: OutputShape) throws -> JSONValue? {
+        if shape.isNonNull { throw error }
         errors.append(error)
         return nil
     }
 
-    private func completeCatching(_ value: JSONValue, _ type: any GraphQLType, _ field: FieldPlan, _ path: ResponsePath) async throws -> JSONValue? {
+    private func completeCatching(_ value: JSONValue, _ shape: OutputShape, _ field: FieldPlan, _ path: ResponsePath) async throws -> JSONValue? {
         do {
-            return try await complete(value, type, field, path)
+            return try await complete(value, shape, field, path)
         } catch {
             let error = located(error, field, path)
-            if type is GraphQLNonNull { throw error }
+            if shape.isNonNull { throw error }
             errors.append(error)
             return nil
         }
     }
 
-    private func complete(_ value: JSONValue, _ type: any GraphQLType, _ field: FieldPlan, _ path: ResponsePath) async throws -> JSONValue? {
-        if let nonNull = type as? GraphQLNonNull {
-            guard let completed = try await complete(value, nonNull.ofType, field, path) else {
+    private func complete(_ value: JSONValue, _ shape: OutputShape, _ field: FieldPlan, _ path: ResponsePath) async throws -> JSONValue? {
+        if case .nonNull(let inner) = shape {
+            guard let completed = try await complete(value, inner, field, path) else {
                 throw GraphQLError(message: "Cannot return null for non-nullable field \(field.parentType).\(field.name).")
             }
             return completed
         }
         if value.isNull { return nil }
-        if let list = type as? GraphQLList {
+        switch shape {
+        case .nonNull:
+            preconditionFailure("unwrapped above")
+        case .list(let itemShape):
             guard case .array(let items) = value else {
                 throw GraphQLError(message: "Expected array, but did not find one for field \(field.parentType).\(field.name).")
             }
@@ -121,19 +124,21 @@ final class AppSyncExecutor {
             var failure: (any Error)?
             for (index, item) in items.enumerated() {
                 do {
-                    out.append(try await completeCatching(item, list.ofType, field, .index(index, path)) ?? .null)
+                    out.append(try await completeCatching(item, itemShape, field, .index(index, path)) ?? .null)
                 } catch {
                     failure = failure ?? error
                 }
             }
             if let failure { throw failure }
             return .array(out)
+        case .leaf(let leaf):
+            return try LeafValues.serialize(value, leaf)
+        case .composite(let type):
+            guard let selection = field.selection else {
+                throw GraphQLError(message: "Cannot complete value of unexpected type \"\(type)\".")
+            }
+            return .object(try await self.selection(selection, source: value, path: path, serial: false))
         }
-        if let leaf = type as? any GraphQLLeafType { return try LeafValues.serialize(value, leaf) }
-        guard let selection = field.selection else {
-            throw GraphQLError(message: "Cannot complete value of unexpected type \"\(type)\".")
-        }
-        return .object(try await self.selection(selection, source: value, path: path, serial: false))
     }
 
     /// GraphQLSwift's `locatedError`: its own errors pass unchanged, others gain the field's nodes and path.

@@ -59,6 +59,10 @@ final class FieldPlan: @unchecked Sendable {  // immutable once planned
     let selectionSetList: [String]
     /// The sub-selection of an object-typed field.
     let selection: [FieldPlan]?
+    /// `type` unwrapped once, so completing a value makes no dynamic casts.
+    let shape: OutputShape
+    /// `type` as SDL text (`[Node!]!`), for resolver logs and traces.
+    let typeText: String
 
     init(key: String, name: String, parentType: String, nodes: [Field], type: any GraphQLOutputType, source: FieldSource,
          arguments: ArgumentsPlan, selectionSetList: [String], selection: [FieldPlan]?) {
@@ -71,6 +75,33 @@ final class FieldPlan: @unchecked Sendable {  // immutable once planned
         self.arguments = arguments
         self.selectionSetList = selectionSetList
         self.selection = selection
+        shape = OutputShape(type)
+        typeText = GraphQLTypeText.text(type)
+    }
+}
+
+/// An output type's wrappers and kind.
+indirect enum OutputShape: @unchecked Sendable {  // immutable; the schema's types are
+    case nonNull(OutputShape)
+    case list(OutputShape)
+    case leaf(any GraphQLLeafType)
+    /// An object (or interface or union) type: completed through the field's selection.
+    case composite(any GraphQLType)
+
+    init(_ type: any GraphQLType) {
+        if let nonNull = type as? GraphQLNonNull {
+            self = .nonNull(OutputShape(nonNull.ofType))
+        } else if let list = type as? GraphQLList {
+            self = .list(OutputShape(list.ofType))
+        } else if let leaf = type as? any GraphQLLeafType {
+            self = .leaf(leaf)
+        } else {
+            self = .composite(type)
+        }
+    }
+
+    var isNonNull: Bool {
+        if case .nonNull = self { true } else { false }
     }
 }
 

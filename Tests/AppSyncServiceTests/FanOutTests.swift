@@ -131,6 +131,25 @@ struct Client {
         await client.close()
     }
 
+    /// The caller's aliases and fragments are undone before matching and projecting (the plan for
+    /// that is made once per document: the second post uses it).
+    @Test func callersAliasesAndFragmentsAreUndone() async throws {
+        let f = try Fixture.make()
+        let client = Client(f)
+        client.send(#"{"type":"connection_init"}"#)
+        client.subscribe(id: "s", query: "subscription { onMessageInGroup(groupId: \"g1\", domain: \"d1\") { groupId domain nodeStatus { nodeId } } }")
+        _ = await client.sender.waitFor(3)
+        let mutation = """
+            mutation($n: ID!) { r: reportDataByNode(groupId: "g1", domain: "d1", nodeId: $n, data: []) { gid: groupId ...F } }
+            fragment F on MeshMessage { domain ns: nodeStatus { nid: nodeId } }
+            """
+        for node in ["n1", "n2"] { _ = await f.post(mutation, variables: ["n": .string(node)]) }
+        let messages = await client.sender.waitFor(5)
+        let payloads = messages.dropFirst(3).map { $0["payload"]?["data"]?["onMessageInGroup"] }
+        #expect(payloads == [json(#"{"groupId":"g1","domain":"d1","nodeStatus":{"nodeId":"n1"}}"#),
+                             json(#"{"groupId":"g1","domain":"d1","nodeStatus":{"nodeId":"n2"}}"#)])
+    }
+
     @Test func messagesFollowMutationOrder() async throws {
         let f = try Fixture.make()
         let client = Client(f)

@@ -37,7 +37,8 @@ extension AppSyncRuntime {
         case .failure(let failure): return ExecutionOutcome(response: failure.response, publications: [])
         }
         let document = parsed.document
-        if let problems = Self.variableProblems(document, operationName: operationName, variables: variables) {
+        let facts = parsed.facts(operationName: operationName) { OperationFacts(document, operationName: operationName, runtime: self, fragments: parsed.fragments) }
+        if let problems = facts.variableProblems(variables) {
             return ExecutionOutcome(response: ["data": .null, "errors": .array(problems.map(\.json))], publications: [])
         }
         let encoder = AppSyncResponseEncoder(schema: schema)
@@ -51,9 +52,7 @@ extension AppSyncRuntime {
             (response, errors) = await executeWithLibrary(document, variables: variables, operationName: operationName, caller: caller,
                                                           observation: observation)
         }
-        let published = operation(in: document, named: operationName)
-            .map { self.publications(of: $0, data: response["data"], errors: errors, fragments: parsed.fragments) } ?? []
-        return ExecutionOutcome(response: response, publications: published)
+        return ExecutionOutcome(response: response, publications: facts.publications(data: response["data"], errors: errors))
     }
 
     /// GraphQLSwift's `execute`, through the resolvers installed on the schema.
@@ -74,47 +73,10 @@ extension AppSyncRuntime {
         }
     }
 
-    /// Missing non-null variables, worded as graphql-java words them (the library's message differs).
-    static func variableProblems(_ document: Document, operationName: String?, variables: JSONObject) -> [ValidationIssue]? {
-        let operations = document.definitions.compactMap { $0 as? OperationDefinition }
-        guard let operation = operationName.map({ name in operations.first { $0.name?.value == name } }) ?? (operations.count == 1 ? operations.first : nil)
-        else { return nil }
-        var problems: [ValidationIssue] = []
-        for definition in operation.variableDefinitions where definition.type is NonNullType && definition.defaultValue == nil {
-            let name = definition.variable.name.value
-            guard variables[name] == nil || variables[name] == .null else { continue }
-            let loc = GraphQLTypeText.location(definition.loc)
-            problems.append(ValidationIssue(message: "Variable '\(name)' has coerced Null value for NonNull type '\(print(ast: definition.type))'",
-                                            line: loc?.line, column: loc?.column))
-        }
-        return problems.isEmpty ? nil : problems
-    }
-
     func operation(in document: Document, named name: String?) -> OperationDefinition? {
         let operations = document.definitions.compactMap { $0 as? OperationDefinition }
         if let name { return operations.first { $0.name?.value == name } }
         return operations.count == 1 ? operations[0] : nil
-    }
-
-    /// Mutation fields that succeeded (non-null, no error under them) and that some subscription listens to.
-    private func publications(of operation: OperationDefinition, data: JSONValue?, errors: [GraphQLError],
-                              fragments: [String: FragmentDefinition]) -> [Publication] {
-        guard operation.operation == .mutation, !subscriptionsByMutation.isEmpty, case .object(let data)? = data else { return [] }
-        var out: [Publication] = []
-        for field in Self.topLevelFields(operation.selectionSet, fragments: fragments) {
-            let name = field.name.value
-            guard let listeners = subscriptionsByMutation[name] else { continue }
-            let key = field.alias?.value ?? name
-            guard case .object(let value)? = data[key] else { continue }
-            let failed = errors.contains { error in
-                if case .key(let first)? = error.path.elements.first { return first == key }
-                return false
-            }
-            guard !failed else { continue }
-            out.append(Publication(mutationField: name, subscriptionFields: listeners,
-                                   value: Self.unalias(value, selectionSet: field.selectionSet, fragments: fragments)))
-        }
-        return out
     }
 
     static func fragments(_ document: Document) -> [String: FragmentDefinition] {
@@ -132,16 +94,91 @@ extension AppSyncRuntime {
         }
         return out
     }
+}
 
-    /// Re-keys a response object by field name (what subscribers filter and project on), keeping
-    /// only what the caller selected.
-    static func unalias(_ value: JSONObject, selectionSet: SelectionSet?, fragments: [String: FragmentDefinition]) -> JSONObject {
-        guard let selectionSet else { return value }
-        var out = JSONObject()
-        for field in topLevelFields(selectionSet, fragments: fragments) {
+/// What a request needs of its operation besides executing it, worked out once per document and
+/// operation name (the document is cached by query text): the operation, its non-null variables
+/// without defaults, and the mutation fields that subscriptions listen to.
+struct OperationFacts: @unchecked Sendable {  // immutable; the AST nodes are the cached document's
+    struct RequiredVariable {
+        let name: String
+        let type: String
+        let line: Int?
+        let column: Int?
+    }
+
+    struct PublishedField {
+        let name: String
+        let key: String
+        let listeners: [String]
+        let selection: UnaliasPlan?
+    }
+
+    let operation: OperationDefinition?
+    let requiredVariables: [RequiredVariable]
+    let published: [PublishedField]
+
+    init(_ document: Document, operationName: String?, runtime: AppSyncRuntime, fragments: [String: FragmentDefinition]) {
+        let operation = runtime.operation(in: document, named: operationName)
+        self.operation = operation
+        requiredVariables = (operation?.variableDefinitions ?? []).compactMap { definition in
+            guard definition.type is NonNullType, definition.defaultValue == nil else { return nil }
+            let loc = GraphQLTypeText.location(definition.loc)
+            return RequiredVariable(name: definition.variable.name.value, type: print(ast: definition.type), line: loc?.line, column: loc?.column)
+        }
+        guard let operation, operation.operation == .mutation, !runtime.subscriptionsByMutation.isEmpty else {
+            published = []
+            return
+        }
+        published = AppSyncRuntime.topLevelFields(operation.selectionSet, fragments: fragments).compactMap { field in
+            guard let listeners = runtime.subscriptionsByMutation[field.name.value] else { return nil }
+            return PublishedField(name: field.name.value, key: field.alias?.value ?? field.name.value, listeners: listeners,
+                                  selection: field.selectionSet.map { UnaliasPlan($0, fragments: fragments) })
+        }
+    }
+
+    /// Missing non-null variables, worded as graphql-java words them (the library's message differs).
+    func variableProblems(_ variables: JSONObject) -> [ValidationIssue]? {
+        let problems = requiredVariables.filter { variables[$0.name] == nil || variables[$0.name] == .null }.map {
+            ValidationIssue(message: "Variable '\($0.name)' has coerced Null value for NonNull type '\($0.type)'", line: $0.line, column: $0.column)
+        }
+        return problems.isEmpty ? nil : problems
+    }
+
+    /// Mutation fields that succeeded (non-null, no error under them) and that some subscription listens to.
+    func publications(data: JSONValue?, errors: [GraphQLError]) -> [Publication] {
+        guard !published.isEmpty, case .object(let data)? = data else { return [] }
+        return published.compactMap { field in
+            guard case .object(let value)? = data[field.key] else { return nil }
+            let failed = errors.contains { error in
+                if case .key(let first)? = error.path.elements.first { return first == field.key }
+                return false
+            }
+            guard !failed else { return nil }
+            return Publication(mutationField: field.name, subscriptionFields: field.listeners,
+                               value: field.selection.map { $0.apply(value) } ?? value)
+        }
+    }
+}
+
+/// Re-keys a response object by field name (what subscribers filter and project on), keeping only
+/// what the caller selected: one selection set's fields, planned once.
+final class UnaliasPlan: @unchecked Sendable {  // immutable once planned
+    private let fields: [(name: String, key: String, child: UnaliasPlan?)]
+
+    init(_ selectionSet: SelectionSet, fragments: [String: FragmentDefinition]) {
+        fields = AppSyncRuntime.topLevelFields(selectionSet, fragments: fragments).compactMap { field in
             let name = field.name.value
-            guard name != "__typename", let v = value[field.alias?.value ?? name] else { continue }
-            let converted = unalias(v, selectionSet: field.selectionSet, fragments: fragments)
+            guard name != "__typename" else { return nil }
+            return (name, field.alias?.value ?? name, field.selectionSet.map { UnaliasPlan($0, fragments: fragments) })
+        }
+    }
+
+    func apply(_ value: JSONObject) -> JSONObject {
+        var out = JSONObject()
+        for (name, key, child) in fields {
+            guard let v = value[key] else { continue }
+            let converted = child.map { $0.apply(v) } ?? v
             if case .object(let existing)? = out[name], case .object(let more) = converted {
                 var merged = existing
                 for (k, x) in more where merged[k] == nil { merged[k] = x }
@@ -153,11 +190,11 @@ extension AppSyncRuntime {
         return out
     }
 
-    private static func unalias(_ value: JSONValue, selectionSet: SelectionSet?, fragments: [String: FragmentDefinition]) -> JSONValue {
+    private func apply(_ value: JSONValue) -> JSONValue {
         switch value {
-        case .object(let o): return .object(unalias(o, selectionSet: selectionSet, fragments: fragments))
-        case .array(let a): return .array(a.map { unalias($0, selectionSet: selectionSet, fragments: fragments) })
-        case .null, .bool, .number, .string, .timestamp: return value
+        case .object(let o): .object(apply(o))
+        case .array(let a): .array(a.map { apply($0) })
+        case .null, .bool, .number, .string, .timestamp: value
         }
     }
 }

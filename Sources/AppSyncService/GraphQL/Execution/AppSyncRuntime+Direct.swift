@@ -11,6 +11,7 @@ final class ParsedDocument: @unchecked Sendable {
     let operationNames: Set<String>
     private let lock = NSLock()
     private var operations: [String?: PreparedOperation] = [:]
+    private var facts: [String?: OperationFacts] = [:]
 
     init(_ document: Document) {
         self.document = document
@@ -23,6 +24,15 @@ final class ParsedDocument: @unchecked Sendable {
         let prepared = prepare()
         lock.withLock { operations[name] = prepared }
         return prepared
+    }
+
+    func facts(operationName name: String?, make: () -> OperationFacts) -> OperationFacts {
+        // Only names the document has (or none) are kept, like prepared operations.
+        guard name == nil || operationNames.contains(name!) else { return make() }
+        if let known = lock.withLock({ facts[name] }) { return known }
+        let made = make()
+        lock.withLock { facts[name] = made }
+        return made
     }
 }
 

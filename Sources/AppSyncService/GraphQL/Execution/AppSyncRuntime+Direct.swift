@@ -42,7 +42,7 @@ enum PreparedOperation: @unchecked Sendable {  // immutable once prepared
     /// or an operation choice the library words an error for.
     case declined
     /// `plan` is nil when @skip/@include make the selections depend on the variables.
-    case ready(OperationDefinition, variables: [(name: String, type: any GraphQLInputType, hasDefault: Bool)], plan: OperationPlan?)
+    case ready(OperationDefinition, variables: [(name: String, shape: InputShape, hasDefault: Bool)], plan: OperationPlan?)
 }
 
 extension AppSyncRuntime {
@@ -63,8 +63,8 @@ extension AppSyncRuntime {
             var coerced: [String: JSONValue] = [:]
             for definition in definitions {
                 if let value = variables[definition.name] {
-                    coerced[definition.name] = try InputCoercion.variable(value, definition.type)
-                } else if definition.hasDefault || definition.type is GraphQLNonNull {
+                    coerced[definition.name] = try InputCoercion.variable(value, definition.shape)
+                } else if definition.hasDefault || definition.shape.isNonNull {
                     throw Declined()
                 }
             }
@@ -94,8 +94,8 @@ extension AppSyncRuntime {
         }
         guard let operation = chosen, operation.operation != .subscription else { return .declined }
         do {
-            let variables: [(name: String, type: any GraphQLInputType, hasDefault: Bool)] = try operation.variableDefinitions.map { definition in
-                (name: definition.variable.name.value, type: try InputCoercion.type(definition.type, in: schema),
+            let variables: [(name: String, shape: InputShape, hasDefault: Bool)] = try operation.variableDefinitions.map { definition in
+                (name: definition.variable.name.value, shape: InputShape(try InputCoercion.type(definition.type, in: schema)),
                  hasDefault: definition.defaultValue != nil)
             }
             var builder = planner(parsed, variables: nil)

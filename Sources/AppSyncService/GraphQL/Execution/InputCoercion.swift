@@ -11,36 +11,38 @@ struct Declined: Error {}
 /// `valueFromAST`, `validate(value:forType:)`, `coerceValue`), over JSON. A nil result is the
 /// library's "undefined", which resolvers see as null. Anything the library would reject declines.
 enum InputCoercion {
-    /// A variable as the client sent it, checked and coerced to its declared type.
-    static func variable(_ value: JSONValue, _ type: any GraphQLInputType) throws -> JSONValue {
-        if let nonNull = type as? GraphQLNonNull {
-            guard !value.isNull, let inner = nonNull.ofType as? any GraphQLInputType else { throw Declined() }
+    /// A variable as the client sent it, checked and coerced to its declared type (planned once
+    /// per operation as an ``InputShape``).
+    static func variable(_ value: JSONValue, _ shape: InputShape) throws -> JSONValue {
+        if case .nonNull(let inner) = shape {
+            guard !value.isNull else { throw Declined() }
             return try variable(value, inner)
         }
         if value.isNull { return .null }
-        if let list = type as? GraphQLList {
-            guard let item = list.ofType as? any GraphQLInputType else { throw Declined() }
+        switch shape {
+        case .nonNull, .unsupported:
+            throw Declined()
+        case .list(let item):
+            if case .unsupported = item { throw Declined() }
             // A single value stands for a list of one.
             guard case .array(let items) = value else { return .array([try variable(value, item)]) }
             return .array(try items.map { try variable($0, item) })
-        }
-        if let object = type as? GraphQLInputObjectType {
-            guard case .object(let members) = value, !object.isOneOf, let fields = try? object.fields(),
-                  members.allSatisfy({ fields[$0.key] != nil }) else { throw Declined() }
+        case .object(let object):
+            guard case .object(let members) = value, members.allSatisfy({ object.names.contains($0.key) }) else { throw Declined() }
             var out = JSONObject()
-            for (name, field) in fields {
-                if let member = members[name] {
-                    out[name] = try variable(member, field.type)
+            for field in object.fields {
+                if let member = members[field.name] {
+                    out[field.name] = try variable(member, field.shape)
                 } else {
                     // The library checks presence before it applies defaults.
-                    guard !(field.type is GraphQLNonNull) else { throw Declined() }
-                    out[name] = field.defaultValue.map(MapJSON.json(from:)) ?? .null
+                    guard !field.isNonNull else { throw Declined() }
+                    out[field.name] = field.defaultValue ?? .null
                 }
             }
             return .object(out)
+        case .leaf(let leaf):
+            return try LeafValues.parse(value, leaf)
         }
-        guard let leaf = type as? any GraphQLLeafType else { throw Declined() }
-        return try LeafValues.parse(value, leaf)
     }
 
     /// An argument's literal (variables applied) for a position of `type`.
@@ -99,6 +101,55 @@ enum InputCoercion {
         guard let named = ast as? NamedType, let out = schema.getType(name: named.name.value) as? any GraphQLInputType else { throw Declined() }
         return out
     }
+}
+
+/// An input type's wrappers and kind, unwrapped once, so coercing a variable makes no dynamic
+/// casts. Mirrors GraphQLSwift's checks: what it would reject is `unsupported` (declined).
+indirect enum InputShape: @unchecked Sendable {  // immutable once built
+    case nonNull(InputShape)
+    case list(InputShape)
+    case object(InputObjectShape)
+    case leaf(any GraphQLLeafType)
+    case unsupported
+
+    var isNonNull: Bool {
+        if case .nonNull = self { true } else { false }
+    }
+
+    init(_ type: any GraphQLInputType) {
+        var objects: [String: InputObjectShape] = [:]
+        self = Self.make(type, objects: &objects)
+    }
+
+    /// `objects` ties recursive input types (`input F { and: [F] }`) into one node each.
+    private static func make(_ type: any GraphQLType, objects: inout [String: InputObjectShape]) -> InputShape {
+        if let nonNull = type as? GraphQLNonNull {
+            return nonNull.ofType is any GraphQLInputType ? .nonNull(make(nonNull.ofType, objects: &objects)) : .nonNull(.unsupported)
+        }
+        if let list = type as? GraphQLList {
+            return list.ofType is any GraphQLInputType ? .list(make(list.ofType, objects: &objects)) : .list(.unsupported)
+        }
+        if let object = type as? GraphQLInputObjectType {
+            if let known = objects[object.name] { return .object(known) }
+            guard !object.isOneOf, let fields = try? object.fields() else { return .unsupported }
+            let shape = InputObjectShape()
+            objects[object.name] = shape
+            // The fields in the (memoized) map's own order, as the library iterates them.
+            shape.fields = fields.map { name, field in
+                (name, make(field.type, objects: &objects), field.type is GraphQLNonNull, field.defaultValue.map(MapJSON.json(from:)))
+            }
+            shape.names = Set(fields.keys)
+            return .object(shape)
+        }
+        if let leaf = type as? any GraphQLLeafType { return .leaf(leaf) }
+        return .unsupported
+    }
+}
+
+/// An input object's fields as ``InputShape``s; filled once while its shape is built.
+final class InputObjectShape: @unchecked Sendable {
+    fileprivate(set) var fields: [(name: String, shape: InputShape, isNonNull: Bool, defaultValue: JSONValue?)] = []
+    fileprivate(set) var names: Set<String> = []
 }
 
 /// Scalars and enums: the common built-in cases directly, the rest through the schema's own functions.

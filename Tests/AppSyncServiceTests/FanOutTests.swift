@@ -57,6 +57,15 @@ struct Client {
         continuation.finish()
         await task.value
     }
+
+    /// A client past `connection_ack`, `ka` and `start_ack` of one `onMessageInGroup(g1, d1)` subscription `s`.
+    static func subscribedToGroup(_ f: Fixture, selection: String) async -> Client {
+        let client = Client(f)
+        client.send(#"{"type":"connection_init"}"#)
+        client.subscribe(id: "s", query: "subscription { onMessageInGroup(groupId: \"g1\", domain: \"d1\") { \(selection) } }")
+        _ = await client.sender.waitFor(3)
+        return client
+    }
 }
 
 @Suite struct FanOutTests {
@@ -135,10 +144,7 @@ struct Client {
     /// that is made once per document: the second post uses it).
     @Test func callersAliasesAndFragmentsAreUndone() async throws {
         let f = try Fixture.make()
-        let client = Client(f)
-        client.send(#"{"type":"connection_init"}"#)
-        client.subscribe(id: "s", query: "subscription { onMessageInGroup(groupId: \"g1\", domain: \"d1\") { groupId domain nodeStatus { nodeId } } }")
-        _ = await client.sender.waitFor(3)
+        let client = await Client.subscribedToGroup(f, selection: "groupId domain nodeStatus { nodeId }")
         let mutation = """
             mutation($n: ID!) { r: reportDataByNode(groupId: "g1", domain: "d1", nodeId: $n, data: []) { gid: groupId ...F } }
             fragment F on MeshMessage { domain ns: nodeStatus { nid: nodeId } }
@@ -148,14 +154,12 @@ struct Client {
         let payloads = messages.dropFirst(3).map { $0["payload"]?["data"]?["onMessageInGroup"] }
         #expect(payloads == [json(#"{"groupId":"g1","domain":"d1","nodeStatus":{"nodeId":"n1"}}"#),
                              json(#"{"groupId":"g1","domain":"d1","nodeStatus":{"nodeId":"n2"}}"#)])
+        await client.close()
     }
 
     @Test func messagesFollowMutationOrder() async throws {
         let f = try Fixture.make()
-        let client = Client(f)
-        client.send(#"{"type":"connection_init"}"#)
-        client.subscribe(id: "s", query: "subscription { onMessageInGroup(groupId: \"g1\", domain: \"d1\") { nodeStatus { nodeId } } }")
-        _ = await client.sender.waitFor(3)
+        let client = await Client.subscribedToGroup(f, selection: "nodeStatus { nodeId }")
         for i in 0..<20 {
             _ = await f.post("mutation { reportDataByNode(groupId: \"g1\", domain: \"d1\", nodeId: \"n\(i)\", data: []) { groupId domain nodeStatus { nodeId } } }")
         }

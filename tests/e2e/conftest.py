@@ -156,3 +156,18 @@ def sandbox(tmp_path_factory):
     instance = Sandbox(tmp_path_factory.mktemp("sandbox") / "data").start()
     yield instance
     instance.stop()
+
+
+@pytest.fixture(scope="module")
+def stack_sandbox(tmp_path_factory):
+    """A sandbox as `serve` starts by default (the Mesh v2 stg stack deployed), shared by the tests of one module."""
+    instance = Sandbox(tmp_path_factory.mktemp("stack") / "data", stacks=True).start()
+    yield instance
+    instance.stop()
+
+
+@pytest.fixture(scope="module")
+def mesh(stack_sandbox):
+    """The stg stack's GraphQL API, as a Mesh v2 client."""
+    from mesh import Mesh
+    return Mesh(stack_sandbox)

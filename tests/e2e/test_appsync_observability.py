@@ -17,19 +17,6 @@ CREATE_GROUP = """mutation($name: String!, $hostId: ID!, $domain: String!) {
 JOIN = "mutation($g: ID!, $d: String!, $n: ID!) { joinGroup(groupId: $g, domain: $d, nodeId: $n) { id } }"
 
 
-@pytest.fixture(scope="module")
-def stack_sandbox(tmp_path_factory):
-    from conftest import Sandbox
-    sandbox = Sandbox(tmp_path_factory.mktemp("observability") / "data", stacks=True).start()
-    yield sandbox
-    sandbox.stop()
-
-
-@pytest.fixture(scope="module")
-def mesh(stack_sandbox):
-    return Mesh(stack_sandbox)
-
-
 def post(mesh, query, variables):
     """One GraphQL request; returns AppSync's request id (what its log lines carry) and the body."""
     r = requests.post(mesh.endpoint, json={"query": query, "variables": variables}, headers={"x-api-key": mesh.key},

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from mesh import Mesh
 
 ROOT = Path(__file__).resolve().parents[2]
 PRICES = {p["usageType"]: float(p["usd"]) for p in json.loads((ROOT / "fixtures" / "prices.json").read_text())["regions"]["ap-northeast-1"]["prices"]}
@@ -37,19 +36,6 @@ def cost(sandbox, *args, metric="UnblendedCost", **filter_):
 
 def usage_types(*names):
     return {"Dimensions": {"Key": "USAGE_TYPE", "Values": list(names)}}
-
-
-@pytest.fixture(scope="module")
-def stack_sandbox(tmp_path_factory):
-    from conftest import Sandbox
-    sandbox = Sandbox(tmp_path_factory.mktemp("cost") / "data", stacks=True).start()
-    yield sandbox
-    sandbox.stop()
-
-
-@pytest.fixture(scope="module")
-def mesh(stack_sandbox):
-    return Mesh(stack_sandbox)
 
 
 def test_guide_command_verbatim_answers_in_cost_explorers_shape(stack_sandbox):

@@ -16,11 +16,8 @@ def output(sandbox, stack, key):
 
 
 @pytest.fixture(scope="module")
-def default(tmp_path_factory):
-    from conftest import Sandbox
-    sandbox = Sandbox(tmp_path_factory.mktemp("mesh") / "data", stacks=True).start()
-    yield sandbox
-    sandbox.stop()
+def default(stack_sandbox):
+    return stack_sandbox
 
 
 def test_default_serve_deploys_stage_stg_with_the_guides_outputs(default):

@@ -28,19 +28,6 @@ def iso_seconds(text):
     return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
 
 
-@pytest.fixture(scope="module")
-def stack_sandbox(tmp_path_factory):
-    from conftest import Sandbox
-    sandbox = Sandbox(tmp_path_factory.mktemp("mesh-v2") / "data", stacks=True).start()
-    yield sandbox
-    sandbox.stop()
-
-
-@pytest.fixture(scope="module")
-def mesh(stack_sandbox):
-    return Mesh(stack_sandbox)
-
-
 @pytest.fixture
 def domain():
     return f"e2e-{uuid.uuid4().hex[:8]}.example"

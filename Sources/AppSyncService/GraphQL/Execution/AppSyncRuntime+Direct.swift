@@ -20,18 +20,19 @@ final class ParsedDocument: @unchecked Sendable {
     }
 
     func operation(named name: String?, prepare: () -> PreparedOperation) -> PreparedOperation {
-        if let known = lock.withLock({ operations[name] }) { return known }
-        let prepared = prepare()
-        lock.withLock { operations[name] = prepared }
-        return prepared
+        cached(\.operations, name, prepare)
     }
 
     func facts(operationName name: String?, make: () -> OperationFacts) -> OperationFacts {
-        // Only names the document has (or none) are kept, like prepared operations.
-        guard name == nil || operationNames.contains(name!) else { return make() }
-        if let known = lock.withLock({ facts[name] }) { return known }
+        cached(\.facts, name, make)
+    }
+
+    /// `table[name]`, made on first use; only names the document has (or none) are kept.
+    private func cached<T>(_ table: ReferenceWritableKeyPath<ParsedDocument, [String?: T]>, _ name: String?, _ make: () -> T) -> T {
+        guard name.map(operationNames.contains) ?? true else { return make() }
+        if let known = lock.withLock({ self[keyPath: table][name] }) { return known }
         let made = make()
-        lock.withLock { facts[name] = made }
+        lock.withLock { self[keyPath: table][name] = made }
         return made
     }
 }

@@ -91,4 +91,31 @@ import Testing
         let reopened = try SQLiteDatabase(path: path)
         #expect(try reopened.read { try $0.query("SELECT count(*), sum(length(v)) FROM b") { [$0.int(0), $0.int(1)] } } == [[6000, 18_000_000]])
     }
+
+    @Test func pointReadSeesCommittedWritesAndNeverWaitsForAWriter() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sqlite-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = try SQLiteDatabase(path: dir.appendingPathComponent("db.sqlite").path)
+        try db.migrate([Migration(id: "1", sql: "CREATE TABLE kv (k TEXT PRIMARY KEY, v INTEGER NOT NULL)")])
+        let value = { try db.pointRead { try $0.query("SELECT v FROM kv WHERE k = 'a'") { $0.int(0) } }.first }
+        try db.write { try $0.execute("INSERT INTO kv VALUES ('a', 1)") }
+        #expect(try value() == 1)  // on the idle writer connection
+
+        // A write holds the writer: the point read runs on a pooled reader, sees the last commit, and returns.
+        let inWrite = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0), done = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            try? db.write { db in
+                try db.execute("UPDATE kv SET v = 2 WHERE k = 'a'")
+                inWrite.signal()
+                release.wait()
+            }
+            done.signal()
+        }
+        inWrite.wait()
+        #expect(try value() == 1)
+        release.signal()
+        done.wait()
+        #expect(try value() == 2)
+    }
 }

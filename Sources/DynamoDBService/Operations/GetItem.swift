@@ -11,7 +11,7 @@ extension DynamoDBService {
         try ctx.checkAllUsed()
         let consistent = try input.bool("ConsistentRead") ?? false
         let mode = try capacityMode(input)
-        let stored = try database.read { db in try ItemStore.get(db, table, key) }
+        let stored = try database.pointRead { db in try ItemStore.get(db, table, key) }
         var out = JSONObject()
         if let stored {
             out["Item"] = Self.itemJSON(paths.map { Evaluator.project(stored.item, $0) } ?? stored.item)

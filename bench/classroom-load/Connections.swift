@@ -118,14 +118,20 @@ final class GraphQLConnection: ChannelInboundHandler, @unchecked Sendable {
 
 /// One subscribed node: AppSync's real-time protocol over a WebSocket (`graphql-ws`), checking
 /// that every message of its group arrives once and in order.
+///
+/// It reads the server's frames itself, from the TLS handler's output, rather than through
+/// `ByteToMessageHandler<WebSocketFrameDecoder>`: the client shares the two cores with the server,
+/// and that decoder's per-frame `WebSocketFrame` and type-erased hops cost it about a tenth of its CPU.
 final class SubscriberConnection: ChannelInboundHandler, @unchecked Sendable {
-    typealias InboundIn = WebSocketFrame
+    typealias InboundIn = ByteBuffer
     typealias OutboundOut = WebSocketFrame
 
     let node: NodeTally
     private let startMessage: String
     private let ready: EventLoopPromise<Void>
     private var fragments: ByteBuffer?
+    /// Bytes of a frame not yet complete.
+    private var pendingBytes: ByteBuffer?
     private let latencies: LatencyHistogram
 
     init(node: NodeTally, startMessage: String, ready: EventLoopPromise<Void>, latencies: LatencyHistogram) {
@@ -173,8 +179,14 @@ final class SubscriberConnection: ChannelInboundHandler, @unchecked Sendable {
         headers.add(name: "host", value: "\(target.host):\(target.port)")
         headers.add(name: "sec-websocket-protocol", value: "graphql-ws")
         let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: path, headers: headers)
-        let upgrader = NIOTypedWebSocketClientUpgrader<Void>(maxFrameSize: 1 << 20) { (channel: Channel, _: HTTPResponseHead) -> EventLoopFuture<Void> in
-            channel.eventLoop.makeCompletedFuture { try upgraded(channel) }
+        let upgrader = NIOTypedWebSocketClientUpgrader<Void>(maxFrameSize: 1 << 20, enableAutomaticErrorHandling: false) {
+            (channel: Channel, _: HTTPResponseHead) -> EventLoopFuture<Void> in
+            channel.eventLoop.makeCompletedFuture {
+                // Frames are read by the subscriber itself (nothing has arrived yet: the server speaks after connection_init).
+                let decoder = try channel.pipeline.syncOperations.handler(type: ByteToMessageHandler<WebSocketFrameDecoder>.self)
+                channel.pipeline.syncOperations.removeHandler(decoder, promise: nil)
+                try upgraded(channel)
+            }
         }
         let refused: @Sendable (Channel) -> EventLoopFuture<Void> = { channel in
             channel.eventLoop.makeFailedFuture(RequestFailed(description: "WebSocket upgrade refused"))
@@ -191,24 +203,55 @@ final class SubscriberConnection: ChannelInboundHandler, @unchecked Sendable {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let frame = unwrapInboundIn(data)
-        switch frame.opcode {
-        case .text, .continuation:
-            var data = frame.unmaskedData
-            if !frame.fin || fragments != nil {
+        var bytes = unwrapInboundIn(data)
+        if pendingBytes != nil {
+            pendingBytes!.writeBuffer(&bytes)
+            bytes = pendingBytes!
+            pendingBytes = nil
+        }
+        while let (fin, opcode, payload) = Self.nextFrame(&bytes) {
+            frame(fin: fin, opcode: opcode, payload: payload, context: context)
+        }
+        if bytes.readableBytes > 0 { pendingBytes = bytes }
+    }
+
+    /// The next whole server frame (unmasked, RFC 6455 §5.2), or nil when `bytes` holds only part of one.
+    static func nextFrame(_ bytes: inout ByteBuffer) -> (fin: Bool, opcode: UInt8, payload: ByteBuffer)? {
+        let start = bytes.readerIndex
+        guard let first = bytes.getInteger(at: start, as: UInt8.self), let second = bytes.getInteger(at: start + 1, as: UInt8.self) else { return nil }
+        var headerLength = 2, length = Int(second & 0x7F)
+        if length == 126 {
+            guard let extended = bytes.getInteger(at: start + 2, as: UInt16.self) else { return nil }
+            headerLength = 4
+            length = Int(extended)
+        } else if length == 127 {
+            guard let extended = bytes.getInteger(at: start + 2, as: UInt64.self) else { return nil }
+            headerLength = 10
+            length = Int(extended)
+        }
+        guard bytes.readableBytes >= headerLength + length else { return nil }
+        bytes.moveReaderIndex(forwardBy: headerLength)
+        return (first & 0x80 != 0, first & 0x0F, bytes.readSlice(length: length)!)
+    }
+
+    private func frame(fin: Bool, opcode: UInt8, payload: ByteBuffer, context: ChannelHandlerContext) {
+        switch opcode {
+        case 0x1, 0x0:  // text, continuation
+            var data = payload
+            if !fin || fragments != nil {
                 fragments = fragments ?? context.channel.allocator.buffer(capacity: data.readableBytes * 2)
                 fragments!.writeBuffer(&data)
-                guard frame.fin else { return }
+                guard fin else { return }
                 data = fragments!
                 fragments = nil
             }
             received(data, context: context)
-        case .ping:
-            var pong = WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData)
+        case 0x9:  // ping
+            var pong = WebSocketFrame(fin: true, opcode: .pong, data: payload)
             pong.maskKey = .random()
             context.writeAndFlush(wrapOutboundOut(pong), promise: nil)
-        case .connectionClose:
-            var reason = frame.unmaskedData
+        case 0x8:  // close
+            var reason = payload
             let code = reason.readInteger(as: UInt16.self) ?? 0
             ready.fail(RequestFailed(description: "closed by the server: \(code) \(String(buffer: reason))"))
             context.close(promise: nil)

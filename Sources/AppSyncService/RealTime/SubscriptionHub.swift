@@ -116,8 +116,10 @@ public final class SubscriptionHub: @unchecked Sendable {
     /// Delivers `publication` to every matching subscription of `apiId`; returns how many received it.
     @discardableResult
     func publish(apiId: String, _ publication: Publication) -> Int {
-        lock.withLock {
-            guard let byField = index[apiId] else { return 0 }
+        // Messages are queued under the lock, so each subscriber gets them in publication order;
+        // metering has a lock of its own and runs after.
+        let (delivered, updates) = lock.withLock { () -> (Int, Int) in
+            guard let byField = index[apiId] else { return (0, 0) }
             var delivered = 0
             var updates = 0  // metering
             var payloads: [ObjectIdentifier: String] = [:]
@@ -145,9 +147,10 @@ public final class SubscriptionHub: @unchecked Sendable {
                     }
                 }
             }
-            if updates > 0 { meterUpdates?(apiId, updates) }  // metering
-            return delivered
+            return (delivered, updates)
         }
+        if updates > 0 { meterUpdates?(apiId, updates) }
+        return delivered
     }
 
     /// The index key of argument values: their JSON, numbers normalised so `1` and `1.0` match.

@@ -36,8 +36,10 @@ struct SandboxComponents: Sendable {
     /// Every service's taggable resources (the tagging APIs; cost attribution by tag).
     var resourceRegistry: ResourceRegistry?
 
-    /// Builds every service of this sandbox over one database.
-    static func make(database: SQLiteDatabase, clock: any SandboxClock, endpoint: SandboxEndpoint,
+    /// Builds every service of this sandbox over `database`, but CloudWatch Logs over `logsDatabase`:
+    /// AppSync logs four events per request, and in a database of their own their inserts (and
+    /// the WAL they grow) never hold the writer that every DynamoDB write needs.
+    static func make(database: SQLiteDatabase, logsDatabase: SQLiteDatabase, clock: any SandboxClock, endpoint: SandboxEndpoint,
                      configuration: SandboxConfiguration) throws -> SandboxComponents {
         var components = SandboxComponents()
         components.awsServices.append(STSService())
@@ -45,7 +47,8 @@ struct SandboxComponents: Sendable {
         let meter = try CostMeter(database: database, clock: clock)
 
         // AppSync writes its APIs' logs to CloudWatch Logs and their traces to X-Ray, batched off the request path.
-        let logs = LogsService(database: database, clock: clock, meter: meter)
+        try logsDatabase.migrate(LogsService.migrations)
+        let logs = LogsService(database: logsDatabase, clock: clock, meter: meter)
         let xray = XRayService(database: database, clock: clock)
         let telemetry = AppSyncTelemetry(logSink: AppSyncLogsSink(logs: logs), traceSink: xray)
         components.drainingTasks.append(telemetry)
@@ -55,7 +58,9 @@ struct SandboxComponents: Sendable {
         components.httpEndpoints.append(GraphQLHTTPEndpoint(backend: appSync))
         components.webSocketEndpoints.append(RealtimeEndpoint(backend: appSync))
         components.migrations += AppSyncBackend.migrations
+        // AppSync first: it drops the log events still pending, which would otherwise recreate their groups.
         components.resetHandlers.append { await appSync.reset() }
+        components.resetHandlers.append { try? logsDatabase.deleteAllRows() }
         let ssm = SSMService(database: database, clock: clock)
         components.awsServices.append(ssm)
         components.migrations += SSMService.migrations
@@ -70,7 +75,6 @@ struct SandboxComponents: Sendable {
             components.backgroundTasks.append(StorageMeterSampler(service: dynamodb, period: period))
         }
         components.awsServices.append(logs)
-        components.migrations += LogsService.migrations
         components.awsServices.append(xray)
         components.migrations += XRayService.migrations
         let route53 = Route53Service(database: database)

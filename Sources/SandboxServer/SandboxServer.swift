@@ -45,10 +45,12 @@ public struct SandboxServer: Sendable {
     public func run(onReady: @escaping @Sendable (ReadyInfo) async -> Void = { _ in }) async throws {
         let dataDirectory = (configuration.dataDirectory as NSString).standardizingPath
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
-        let database = try SQLiteDatabase(path: configuration.inMemory ? nil : (dataDirectory as NSString).appendingPathComponent("sandbox.db"))
+        let path = { (file: String) in configuration.inMemory ? nil : (dataDirectory as NSString).appendingPathComponent(file) }
+        let database = try SQLiteDatabase(path: path("sandbox.db"))
+        let logsDatabase = try SQLiteDatabase(path: path("logs.db"))
         let endpoint = SandboxEndpoint(port: configuration.port)
-        let components = try SandboxComponents.make(database: database, clock: SystemClock(), endpoint: endpoint,
-                                                    configuration: configuration)
+        let components = try SandboxComponents.make(database: database, logsDatabase: logsDatabase, clock: SystemClock(),
+                                                    endpoint: endpoint, configuration: configuration)
         let services = components.awsServices
         let resetHandlers = components.resetHandlers
         let state = try SandboxState(database: database, dataDirectory: dataDirectory, migrations: components.migrations) {

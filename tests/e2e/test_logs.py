@@ -1,8 +1,10 @@
 """CloudWatch Logs through the AWS CLI, and AWS::Logs::LogGroup in a stack."""
 import json
+import signal
 import time
 
 import pytest
+import requests
 
 
 def test_log_groups_streams_events_and_filters(sandbox):
@@ -42,3 +44,18 @@ def test_log_group_resource_in_a_stack(sandbox):
     assert json.loads(sandbox.aws("logs", "list-tags-log-group", "--log-group-name", "/mesh/stack").stdout)["tags"] == {"Stage": "stg"}
     sandbox.aws("cloudformation", "delete-stack", "--stack-name", "LogsStack")
     assert json.loads(sandbox.aws("logs", "describe-log-groups", "--log-group-name-prefix", "/mesh/stack").stdout)["logGroups"] == []
+
+
+def test_log_events_survive_a_kill_9_and_reset_clears_them(make_sandbox, tmp_data):
+    sandbox = make_sandbox(data_dir=tmp_data)
+    group = "/aws/appsync/apis/persisted"
+    sandbox.aws("logs", "create-log-group", "--log-group-name", group)
+    sandbox.aws("logs", "create-log-stream", "--log-group-name", group, "--log-stream-name", "s1")
+    now = int(time.time() * 1000)
+    sandbox.aws("logs", "put-log-events", "--log-group-name", group, "--log-stream-name", "s1", "--log-events", f"timestamp={now},message=kept")
+    sandbox.restart(sig=signal.SIGKILL)
+    assert (tmp_data / "logs.db").exists()  # the logs' own database, beside sandbox.db
+    events = json.loads(sandbox.aws("logs", "get-log-events", "--log-group-name", group, "--log-stream-name", "s1").stdout)["events"]
+    assert [e["message"] for e in events] == ["kept"]
+    requests.post(sandbox.http + "/_sandbox/reset", timeout=10).raise_for_status()
+    assert json.loads(sandbox.aws("logs", "describe-log-groups").stdout)["logGroups"] == []

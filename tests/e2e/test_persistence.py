@@ -42,3 +42,4 @@ def test_in_memory_keeps_nothing_but_the_ca(make_sandbox, tmp_data):
     assert second["startCount"] == 1
     assert open(sandbox.ca).read() == ca
     assert not (tmp_data / "sandbox.db").exists()
+    assert not (tmp_data / "logs.db").exists()

@@ -27,17 +27,24 @@ struct RequestFailed: Error, CustomStringConvertible {
 
 /// One keep-alive HTTP/1.1 connection that pipelines GraphQL POSTs: replies complete in request
 /// order, so one connection per group keeps that group's mutations in order without waiting.
+///
+/// It writes each request as one buffer and reads the replies itself (the sandbox always sends
+/// `content-length`) rather than through NIOHTTP1's encoder and decoder: the client shares the
+/// two cores with the server it measures.
 final class GraphQLConnection: ChannelInboundHandler, @unchecked Sendable {
-    typealias InboundIn = HTTPClientResponsePart
+    typealias InboundIn = ByteBuffer
 
     private var pending = CircularBuffer<EventLoopPromise<ByteBuffer>>()
-    private var status: HTTPResponseStatus = .ok
-    private var body = ByteBuffer()
+    private var received: ByteBuffer?
     private var channel: Channel!
     private let target: Target
+    /// Everything before the content-length value, the same for every request.
+    private let head: String
 
     private init(target: Target) {
         self.target = target
+        head = "POST \(target.graphQLPath) HTTP/1.1\r\nhost: \(target.host):\(target.port)\r\ncontent-type: application/json\r\n"
+            + "x-api-key: \(target.apiKey)\r\ncontent-length: "
     }
 
     static func connect(_ target: Target, group: EventLoopGroup) async throws -> GraphQLConnection {
@@ -47,7 +54,6 @@ final class GraphQLConnection: ChannelInboundHandler, @unchecked Sendable {
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try target.addTLS(to: channel)
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
                     try channel.pipeline.syncOperations.addHandler(handler)
                 }
             }
@@ -64,15 +70,12 @@ final class GraphQLConnection: ChannelInboundHandler, @unchecked Sendable {
         guard loop.inEventLoop else { return loop.flatSubmit { self.post(body) } }
         let promise = loop.makePromise(of: ByteBuffer.self)
         pending.append(promise)
-        var headers = NIOHTTP1.HTTPHeaders()
-        headers.add(name: "host", value: "\(target.host):\(target.port)")
-        headers.add(name: "content-type", value: "application/json")
-        headers.add(name: "x-api-key", value: target.apiKey)
-        headers.add(name: "content-length", value: String(body.utf8.count))
-        channel.write(HTTPClientRequestPart.head(HTTPRequestHead(version: .http1_1, method: .POST, uri: target.graphQLPath, headers: headers)),
-                      promise: nil)
-        channel.write(HTTPClientRequestPart.body(.byteBuffer(channel.allocator.buffer(string: body))), promise: nil)
-        channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
+        var request = channel.allocator.buffer(capacity: head.utf8.count + body.utf8.count + 16)
+        request.writeString(head)
+        request.writeString(String(body.utf8.count))
+        request.writeString("\r\n\r\n")
+        request.writeString(body)
+        channel.writeAndFlush(request, promise: nil)
         return promise.futureResult
     }
 
@@ -90,16 +93,38 @@ final class GraphQLConnection: ChannelInboundHandler, @unchecked Sendable {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
-        case .head(let head):
-            status = head.status
-            body.clear()
-        case .body(var part):
-            body.writeBuffer(&part)
-        case .end:
-            let promise = pending.removeFirst()
-            if status == .ok { promise.succeed(body) } else { promise.fail(RequestFailed(description: "HTTP \(status.code)")) }
+        var bytes = unwrapInboundIn(data)
+        if received != nil {
+            received!.writeBuffer(&bytes)
+            bytes = received!
+            received = nil
         }
+        do {
+            while let (status, body) = try Self.nextResponse(&bytes) {
+                guard let promise = pending.popFirst() else { throw RequestFailed(description: "a reply to no request") }
+                if status == 200 { promise.succeed(body) } else { promise.fail(RequestFailed(description: "HTTP \(status)")) }
+            }
+        } catch {
+            errorCaught(context: context, error: error)
+            return
+        }
+        if bytes.readableBytes > 0 { received = bytes }
+    }
+
+    /// The next whole response's status and body, or nil when `bytes` holds only part of one.
+    static func nextResponse(_ bytes: inout ByteBuffer) throws -> (status: Int, body: ByteBuffer)? {
+        guard let headEnd = bytes.withUnsafeReadableBytes({ SubscriberConnection.find("\r\n\r\n", in: $0, from: 0) }) else { return nil }
+        guard let head = bytes.getString(at: bytes.readerIndex, length: headEnd), head.hasPrefix("HTTP/1.1 "),
+              let status = Int(head.dropFirst(9).prefix(3)) else { throw RequestFailed(description: "not an HTTP/1.1 response") }
+        let length = head.split(separator: "\r\n").lazy.compactMap { line -> Int? in
+            let parts = line.split(separator: ":", maxSplits: 1)
+            guard parts.count == 2, parts[0].lowercased() == "content-length" else { return nil }
+            return Int(parts[1].trimmingCharacters(in: .whitespaces))
+        }.first
+        guard let length else { throw RequestFailed(description: "a response without content-length") }
+        guard bytes.readableBytes >= headEnd + length else { return nil }
+        bytes.moveReaderIndex(forwardBy: headEnd)
+        return (status, bytes.readSlice(length: length)!)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {

@@ -20,6 +20,29 @@ public final class LogsService: AWSService {
             """),
     ]
 
+    /// Moves the groups, streams and events that sandboxes before `logs.db` kept in their main
+    /// database into `logs` (migrated), then drops them there. Copying and marking it done are one
+    /// transaction, so a restart after a crash in between only finishes the drop.
+    public static func moveLegacyLogs(from main: SQLiteDatabase, to logs: SQLiteDatabase) throws {
+        guard let mainPath = main.path, logs.path != nil else { return }
+        let tables = ["logs_groups", "logs_streams", "logs_events"]
+        let legacy = try main.read { db in
+            try db.query("SELECT name FROM sqlite_master WHERE type = 'table'") { $0.text(0) ?? "" }.filter(tables.contains)
+        }
+        guard !legacy.isEmpty else { return }
+        let marker = "logs-moved-from-sandbox-db"
+        try logs.withAttached(mainPath, as: "legacy") { db in
+            guard try db.query("SELECT 1 FROM main._migrations WHERE id = ?", [.text(marker)]) { _ in true }.isEmpty else { return }
+            for table in tables where legacy.contains(table) {
+                try db.execute("INSERT OR IGNORE INTO main.\(table) SELECT * FROM legacy.\(table)")
+            }
+            try db.execute("INSERT INTO main._migrations (id, applied_at) VALUES (?, ?)", [.text(marker), .double(Date().timeIntervalSince1970)])
+        }
+        try main.write { db in
+            for table in legacy { try db.execute("DROP TABLE \(table)") }
+        }
+    }
+
     let database: SQLiteDatabase
     let clock: any SandboxClock
     /// Where ingested bytes are reported (Cost Explorer).

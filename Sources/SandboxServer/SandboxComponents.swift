@@ -48,6 +48,7 @@ struct SandboxComponents: Sendable {
 
         // AppSync writes its APIs' logs to CloudWatch Logs and their traces to X-Ray, batched off the request path.
         try logsDatabase.migrate(LogsService.migrations)
+        try LogsService.moveLegacyLogs(from: database, to: logsDatabase)
         let logs = LogsService(database: logsDatabase, clock: clock, meter: meter)
         let xray = XRayService(database: database, clock: clock)
         let telemetry = AppSyncTelemetry(logSink: AppSyncLogsSink(logs: logs), traceSink: xray)

@@ -81,6 +81,24 @@ public final class SQLiteDatabase: @unchecked Sendable {
         return reader
     }
 
+    /// Runs `body` in one write transaction with the database file at `path` attached as `name`
+    /// (for moving tables between databases; SQLite attaches only outside a transaction).
+    public func withAttached<T>(_ path: String, as name: String, write body: (SQLiteConnection) throws -> T) throws -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        try connection.execute("ATTACH DATABASE ? AS \(SQLiteConnection.quoteIdentifier(name))", [.text(path)])
+        defer { try? connection.execute("DETACH DATABASE \(SQLiteConnection.quoteIdentifier(name))") }
+        try connection.execute("BEGIN IMMEDIATE")
+        do {
+            let result = try body(connection)
+            try connection.execute("COMMIT")
+            return result
+        } catch {
+            try? connection.execute("ROLLBACK")
+            throw error
+        }
+    }
+
     /// Applies each migration not applied before, in order, each in its own transaction.
     public func migrate(_ migrations: [Migration]) throws {
         try write { db in

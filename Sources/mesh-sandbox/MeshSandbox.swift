@@ -150,7 +150,7 @@ enum ReadyMessage {
         mesh-sandbox \(SandboxVersion.current) ready in \(String(format: "%.0f", readyMilliseconds)) ms
           endpoint:       \(info.httpEndpoint)  (HTTPS on the same port: \(info.httpsEndpoint))
           CA certificate: \(info.caCertificatePath)  (also at \(info.httpEndpoint)/_sandbox/ca.pem)
-          data:           \(info.persistent ? info.dataDirectory + "/sandbox.db" : "in memory (--in-memory)")
+          data:           \(info.persistent ? info.dataDirectory + "/ (sandbox.db, logs.db)" : "in memory (--in-memory)")
           health:         \(info.httpEndpoint)/_sandbox/health
 
         Point AWS clients at it:

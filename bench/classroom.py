@@ -178,6 +178,8 @@ def main():
         print("  worst latency of each second (ms): " + " ".join(str(ms) for ms in r.get("max_ms_by_second", [])), flush=True)
         print(f"  mutations sent late against their schedule (the client's share): p99 {r['send_late_p99_ms']:.1f} ms, "
               f"max {r['send_late_max_ms']:.1f} ms", flush=True)
+        print(f"  mutation replies, sent to answered (the mutation path without the fan-out): p50 {r['reply_p50_ms']:.1f} ms, "
+              f"p99 {r['reply_p99_ms']:.1f} ms", flush=True)
         print(f"| {multiple:g}× ({args.scale}) | {r['groups']} × {r['nodes']} | {r['mutations_per_s']:.0f} | {r['deliveries_per_s']:,.0f} | "
               f"{r['lost']} / {r['out_of_order']} / {r['duplicated']} | {r['p50_ms']:.1f} / {r['p90_ms']:.1f} / {r['p99_ms']:.1f} / {r['max_ms']:.0f} | "
               f"{r['server_cpu_s'] / r['seconds'] * 100:.0f}% | {r['client_cpu_s'] / r['seconds'] * 100:.0f}% | "

@@ -83,10 +83,13 @@ final class GroupDriver: @unchecked Sendable {
     let finished: EventLoopPromise<Void>
     /// How late each mutation left against its schedule: the client's own share of the latency.
     let lateness: LatencyHistogram
+    /// From sending a mutation to its reply: the mutation path alone, without the fan-out.
+    let replies: LatencyHistogram
 
     init(index: Int, id: String, domain: String, nodes: Int, connection: GraphQLConnection, loop: EventLoop, reportsPerSecond: Double,
-         eventsPerSecond: Double, lateness: LatencyHistogram) {
+         eventsPerSecond: Double, lateness: LatencyHistogram, replies: LatencyHistogram) {
         self.lateness = lateness
+        self.replies = replies
         self.index = index
         self.id = id
         self.domain = domain
@@ -142,7 +145,10 @@ final class GroupDriver: @unchecked Sendable {
     private func send(_ body: String, counts: Bool) {
         if counts { sent += 1 }
         outstanding += 1
+        let sentAt = monotonicNanos()
         connection.post(body).hop(to: loop).whenComplete { result in
+            let now = monotonicNanos()
+            self.replies.record(nanos: now &- sentAt, at: now)
             self.outstanding -= 1
             switch result {
             case .success(let reply):
@@ -237,10 +243,12 @@ func run(_ options: Options) async throws -> Bool {
 
     var drivers: [GroupDriver] = []
     let lateness = LatencyHistogram()
+    let replies = LatencyHistogram()
     for (g, group) in groups.enumerated() {
         let connection = try await GraphQLConnection.connect(target, group: elg)
         drivers.append(GroupDriver(index: g, id: group.id, domain: group.domain, nodes: options.nodes, connection: connection,
-                                   loop: connection.loop, reportsPerSecond: reportRate, eventsPerSecond: eventRate, lateness: lateness))
+                                   loop: connection.loop, reportsPerSecond: reportRate, eventsPerSecond: eventRate, lateness: lateness,
+                                   replies: replies))
     }
     let cpuBefore = cpuSeconds()
     let start = monotonicNanos() + 100_000_000
@@ -273,6 +281,7 @@ func run(_ options: Options) async throws -> Bool {
         "p50_ms": .double(latencies.percentile(50)), "p90_ms": .double(latencies.percentile(90)), "p99_ms": .double(latencies.percentile(99)),
         "p999_ms": .double(latencies.percentile(99.9)), "max_ms": .double(latencies.maxMilliseconds), "client_cpu_s": .double(clientCPU),
         "send_late_p99_ms": .double(lateness.percentile(99)), "send_late_max_ms": .double(lateness.maxMilliseconds),
+        "reply_p50_ms": .double(replies.percentile(50)), "reply_p99_ms": .double(replies.percentile(99)),
         "max_ms_by_second": .array(latencies.perSecondMaxMilliseconds.map { .int($0) }),
     ]
     if let first = drivers.compactMap(\.firstError).first { print("first mutation error: \(first.prefix(300))") }

@@ -40,6 +40,11 @@ public final class SQLiteDatabase: @unchecked Sendable {
     public func write<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
         lock.lock()
         defer { lock.unlock() }
+        return try transaction(body)
+    }
+
+    /// `body` in one `BEGIN IMMEDIATE` transaction on the writer; the caller holds `lock`.
+    private func transaction<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
         try connection.execute("BEGIN IMMEDIATE")
         do {
             let result = try body(connection)
@@ -88,15 +93,7 @@ public final class SQLiteDatabase: @unchecked Sendable {
         defer { lock.unlock() }
         try connection.execute("ATTACH DATABASE ? AS \(SQLiteConnection.quoteIdentifier(name))", [.text(path)])
         defer { try? connection.execute("DETACH DATABASE \(SQLiteConnection.quoteIdentifier(name))") }
-        try connection.execute("BEGIN IMMEDIATE")
-        do {
-            let result = try body(connection)
-            try connection.execute("COMMIT")
-            return result
-        } catch {
-            try? connection.execute("ROLLBACK")
-            throw error
-        }
+        return try transaction(body)
     }
 
     /// Applies each migration not applied before, in order, each in its own transaction.

@@ -138,9 +138,9 @@ public struct Migration: Sendable {
 /// whichever commit takes the WAL past 1,000 pages, copying them and making `synchronous=NORMAL`'s
 /// only two fsyncs, while every other writer waits. Here commits only append to the WAL; this
 /// thread copies it back with passive checkpoints, which block neither readers nor writers.
-/// A passive checkpoint that races steady writes never finishes the WAL, and only a finished one
-/// lets the next commit start the WAL over; so once the WAL passes ``lockedThreshold`` pages,
-/// the last few frames are copied with writers held back for that moment.
+/// A passive checkpoint that races steady writes never lets the WAL start over (a writer must
+/// begin after a pass copied every frame); so once the WAL passes ``lockedThreshold`` pages, the
+/// last few frames are copied with writers held back for that moment.
 final class WALCheckpointer: @unchecked Sendable {
     /// WAL pages after which a checkpoint is requested (SQLite's auto-checkpoint default).
     static let threshold: Int32 = 1000
@@ -206,8 +206,10 @@ final class WALCheckpointer: @unchecked Sendable {
             }
             requested = false
             condition.unlock()
-            let (walPages, checkpointed) = connection.checkpointPassive()
-            if checkpointed < walPages, walPages >= Self.lockedThreshold {
+            // The WAL starts over only when a writer begins after every frame was copied. Under
+            // steady writes a passive pass ends a few frames short, or ends complete just as the
+            // next writer begins after it; so past the threshold the rest goes with writers held.
+            if connection.checkpointPassive().walPages >= Self.lockedThreshold {
                 writerLock.withLock { _ = connection.checkpointPassive() }
             }
         }

@@ -26,9 +26,13 @@ public final class SQLiteConnection {
     // The C macro SQLITE_TRANSIENT does not import into Swift.
     private static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
 
+    /// Files are opened with SQLite's `unix-excl` VFS: the first connection locks the file for this
+    /// process, so another process cannot open the same data directory beside this one, and the
+    /// connections share the WAL index in memory, with no `fcntl` lock call per transaction
+    /// (measured: those made a write-and-read pair ~40% dearer).
     init(path: String) throws {
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
-        let rc = sqlite3_open_v2(path, &handle, flags, nil)
+        let rc = sqlite3_open_v2(path, &handle, flags, path == ":memory:" ? nil : "unix-excl")
         guard rc == SQLITE_OK else {
             let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open \(path)"
             sqlite3_close(handle)

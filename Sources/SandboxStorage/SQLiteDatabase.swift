@@ -24,7 +24,11 @@ public final class SQLiteDatabase: @unchecked Sendable {
         self.path = path
         let writer = try SQLiteConnection(path: path ?? ":memory:")
         try writer.execute("PRAGMA busy_timeout=5000")
-        try writer.execute("PRAGMA journal_mode=WAL")
+        do {
+            try writer.execute("PRAGMA journal_mode=WAL")  // the first read: takes the file's process lock
+        } catch let error as SQLiteError where error.code & 0xFF == SQLITE_BUSY {
+            throw SQLiteError(code: error.code, message: "\(path ?? "") is in use by another process (one mesh-sandbox per data directory)")
+        }
         try writer.execute("PRAGMA synchronous=NORMAL")
         try writer.execute("PRAGMA foreign_keys=ON")
         connection = writer

@@ -1,5 +1,6 @@
-"""State and the CA survive restarts, including kill -9; --in-memory keeps nothing."""
+"""State and the CA survive restarts, including kill -9; --in-memory keeps nothing; one sandbox per data directory."""
 import signal
+import subprocess
 
 import requests
 
@@ -43,3 +44,15 @@ def test_in_memory_keeps_nothing_but_the_ca(make_sandbox, tmp_data):
     assert open(sandbox.ca).read() == ca
     assert not (tmp_data / "sandbox.db").exists()
     assert not (tmp_data / "logs.db").exists()
+
+
+def test_a_second_sandbox_on_the_same_data_directory_is_refused(make_sandbox, tmp_data):
+    from conftest import BINARY
+
+    first = make_sandbox(data_dir=tmp_data)
+    second = subprocess.run([str(BINARY), "serve", "--port", "0", "--data-dir", str(tmp_data), "--no-stacks"],
+                            capture_output=True, text=True, timeout=60)
+    assert second.returncode != 0
+    assert "in use by another process" in second.stderr + second.stdout
+    # the first keeps its database and serves on
+    assert health(first)["startCount"] == 1

@@ -5,7 +5,12 @@ import Foundation
 public struct AppSyncAPIInfo: Sendable {
     public var apiId: String
     public var name: String
-    public var arn: String
+    public var arn: String {
+        didSet { (accountID, region) = Self.scope(of: arn) }
+    }
+    /// The account and region of `arn`, parsed once (resolvers and metering need them per request).
+    public private(set) var accountID: String
+    public private(set) var region: String
     /// `PutGraphqlApiEnvironmentVariables` values (`ctx.env` in APPSYNC_JS).
     public var environmentVariables: JSONObject
     public var dataSources: [String: DataSourceRecord]
@@ -17,9 +22,14 @@ public struct AppSyncAPIInfo: Sendable {
         self.apiId = apiId
         self.name = name
         self.arn = arn
+        (accountID, region) = Self.scope(of: arn)
         self.environmentVariables = environmentVariables
         self.dataSources = dataSources
         self.functions = functions
+    }
+
+    private static func scope(of arn: String) -> (accountID: String, region: String) {
+        ARN(arn).map { ($0.accountID, $0.region) } ?? ("", "")
     }
 }
 

@@ -21,9 +21,9 @@ struct MeshContext {
         let env = request.api.environmentVariables
         table = env["TABLE_NAME"]?.stringValue
             ?? request.api.dataSources.values.first { $0.type == "AMAZON_DYNAMODB" }?.dynamoDBTableName ?? "MeshV2Table-stg"
-        let arn = ARN(request.api.arn)
-        awsContext = AWSRequestContext(requestID: RequestID.make(), accountID: arn?.accountID ?? "123456789012",
-                                       region: arn?.region ?? "ap-northeast-1", accessKeyID: nil,
+        let api = request.api
+        awsContext = AWSRequestContext(requestID: RequestID.make(), accountID: api.accountID.isEmpty ? "123456789012" : api.accountID,
+                                       region: api.region.isEmpty ? "ap-northeast-1" : api.region, accessKeyID: nil,
                                        request: AWSRequest(method: "POST", target: "/"))
     }
 

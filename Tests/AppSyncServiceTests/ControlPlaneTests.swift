@@ -142,4 +142,14 @@ import Testing
         _ = await h.call("DELETE", "/v1/domainnames/stg.graphql.api.smalruby.app/apiassociation")
         #expect(await h.call("DELETE", "/v1/domainnames/stg.graphql.api.smalruby.app").status == 200)
     }
+
+    /// Resolvers and metering read the API's account and region per request: parsed once, kept in step with `arn`.
+    @Test func apiInfoKnowsItsAccountAndRegion() {
+        var info = AppSyncAPIInfo(apiId: "a1", name: "n", arn: "arn:aws:appsync:ap-northeast-1:123456789012:apis/a1")
+        #expect(info.accountID == "123456789012" && info.region == "ap-northeast-1")
+        info.arn = "arn:aws:appsync:us-east-1:000000000000:apis/a1"
+        #expect(info.accountID == "000000000000" && info.region == "us-east-1")
+        info.arn = "not an arn"
+        #expect(info.accountID == "" && info.region == "")
+    }
 }

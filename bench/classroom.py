@@ -12,7 +12,8 @@ mutation-to-delivery including any queueing, with no coordinated omission.
 `--multiple 1 2 5 10` runs each multiple on a fresh server: `--scale groups` (default) multiplies
 the classrooms (10× = 100 groups, 4,000 WSS connections), `--scale rate` the same 10 classrooms
 made K× as busy. Prints, per multiple, deliveries, losses, latency percentiles and both
-processes' CPU, then the highest multiple with every delivery made and p99 under 50 ms.
+processes' CPU (in all and per delivery: with the client on the same cores, both shares bound the
+multiple), then the highest multiple with every delivery made and p99 under 50 ms.
 `--stage prod` (default) deploys the production stack, whose API logs at ERROR level without
 X-Ray, as production does; `--stage stg` measures stg's ALL-level logging and X-Ray tracing too.
 `--idle 1000` instead opens that many idle subscribed connections and reports RSS per 1,000.
@@ -163,7 +164,7 @@ def main():
             stop_server(server, data)
         raise SystemExit(0 if ok else 1)
 
-    print("| multiple | groups × nodes | mutations/s | deliveries/s | lost / out of order / dup | p50 / p90 / p99 / max ms | server CPU | client CPU | server µs per delivery |")
+    print("| multiple | groups × nodes | mutations/s | deliveries/s | lost / out of order / dup | p50 / p90 / p99 / max ms | server CPU | client CPU | server / client µs per delivery |")
     print("|---|---|---|---|---|---|---|---|---|")
     rows, best = [], None
     for multiple in args.multiple:
@@ -183,7 +184,7 @@ def main():
         print(f"| {multiple:g}× ({args.scale}) | {r['groups']} × {r['nodes']} | {r['mutations_per_s']:.0f} | {r['deliveries_per_s']:,.0f} | "
               f"{r['lost']} / {r['out_of_order']} / {r['duplicated']} | {r['p50_ms']:.1f} / {r['p90_ms']:.1f} / {r['p99_ms']:.1f} / {r['max_ms']:.0f} | "
               f"{r['server_cpu_s'] / r['seconds'] * 100:.0f}% | {r['client_cpu_s'] / r['seconds'] * 100:.0f}% | "
-              f"{r['server_cpu_s'] * 1e6 / max(1, r['received']):.1f} |", flush=True)
+              f"{r['server_cpu_s'] * 1e6 / max(1, r['received']):.1f} / {r['client_cpu_s'] * 1e6 / max(1, r['received']):.1f} |", flush=True)
         rows.append(r)
     print(f"highest multiple sustained (no loss, no errors, p99 < 50 ms): {best if best is not None else 'none'}")
     print("RESULTS " + json.dumps(rows))

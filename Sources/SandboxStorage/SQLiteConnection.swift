@@ -16,6 +16,8 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
     public var description: String { "SQLite error \(code): \(message)" }
     /// True for a UNIQUE or PRIMARY KEY violation.
     public var isConstraintViolation: Bool { code & 0xFF == SQLITE_CONSTRAINT }
+    /// True when another connection's lock kept the call out past the busy timeout.
+    public var isBusy: Bool { code & 0xFF == SQLITE_BUSY }
 }
 
 /// A connection, used only by ``SQLiteDatabase`` while it holds its lock.

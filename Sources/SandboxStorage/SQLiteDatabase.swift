@@ -26,7 +26,7 @@ public final class SQLiteDatabase: @unchecked Sendable {
         try writer.execute("PRAGMA busy_timeout=5000")
         do {
             try writer.execute("PRAGMA journal_mode=WAL")  // the first read: takes the file's process lock
-        } catch let error as SQLiteError where error.code & 0xFF == SQLITE_BUSY {
+        } catch let error as SQLiteError where error.isBusy {
             throw SQLiteError(code: error.code, message: "\(path ?? "") is in use by another process (one mesh-sandbox per data directory)")
         }
         try writer.execute("PRAGMA synchronous=NORMAL")

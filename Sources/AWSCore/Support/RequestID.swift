@@ -51,7 +51,7 @@ public enum RandomUUID {
                     var filled = 0
                     while filled < bytes.count {
                         let n = read(Self.urandom, bytes.baseAddress! + filled, bytes.count - filled)
-                        if n > 0 { filled += n } else { precondition(errno == EINTR, "/dev/urandom cannot be read") }
+                        if n > 0 { filled += n } else { precondition(n < 0 && errno == EINTR, "/dev/urandom cannot be read") }
                     }
                     #endif
                 }
